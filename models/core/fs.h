@@ -1,0 +1,40 @@
+// Small file-system helpers used by every writer: whole-file reads with clear errors, atomic
+// writes (temp file in the same folder + fsync + rename) and read-only memory maps.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace vlmforge {
+
+std::string read_file(const std::string& path);
+
+// Writes `data` to `path` atomically: a crash leaves either the old file or the new one.
+void write_file_atomic(const std::string& path, const std::string& data);
+void write_file_atomic(const std::string& path, const void* data, size_t size);
+
+// A read-only memory map of a whole file. Tensors created over it keep it alive via shared_ptr.
+class MappedFile {
+ public:
+  static std::shared_ptr<MappedFile> open(const std::string& path);
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  const uint8_t* data() const { return data_; }
+  size_t size() const { return size_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  MappedFile() = default;
+  std::string path_;
+  const uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+// Renames a finished `dir.tmp` folder to `dir`, replacing an older `dir` (checkpoint folders).
+void commit_directory(const std::string& tmp_dir, const std::string& final_dir);
+
+}  // namespace vlmforge

@@ -1,0 +1,19 @@
+// `vlmforge eval` — placeholder until its capability lands: --help documents the interface,
+// running it says it is not available and exits 2.
+#include "train/cli/args.h"
+#include "train/cli/commands.h"
+
+namespace vlmforge::cli {
+
+int cmd_eval(const Args& args) {
+  ArgParser p("vlmforge eval", "Evaluate a checkpoint on document QA and write metrics.json, predictions.jsonl, report.html.");
+  p.option("--checkpoint", "DIR", "checkpoint folder")
+      .option("--data", "DIR", "dataset folder (data.jsonl or shards)")
+      .option("--out", "DIR", "output folder")
+      .option("--limit", "N", "evaluate at most N samples")
+      .allow_overrides();
+  if (!p.parse(args)) return 0;
+  return not_landed("eval", "evaluation");
+}
+
+}  // namespace vlmforge::cli
