@@ -35,35 +35,52 @@ void write_file_atomic(const std::string& path, const std::string& data) {
 }
 
 void write_file_atomic(const std::string& path, const void* data, size_t size) {
+  AtomicFileWriter w(path);
+  w.write(data, size);
+  w.commit();
+}
+
+AtomicFileWriter::AtomicFileWriter(const std::string& path) : path_(path) {
   fs::path target(path);
   if (target.has_parent_path()) fs::create_directories(target.parent_path());
   std::random_device rd;
-  std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error("cannot create file: " + errno_text(), tmp);
+  tmp_ = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd());
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw Error("cannot create file: " + errno_text(), tmp_);
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+  }
+}
+
+void AtomicFileWriter::write(const void* data, size_t size) {
   const char* p = static_cast<const char*>(data);
-  size_t left = size;
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
+  while (size > 0) {
+    ssize_t n = ::write(fd_, p, size);
     if (n < 0) {
       if (errno == EINTR) continue;
-      std::string why = errno_text();
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw Error("write failed: " + why, tmp);
+      throw Error("write failed: " + errno_text(), tmp_);
     }
     p += n;
-    left -= static_cast<size_t>(n);
+    size -= static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    std::string why = errno_text();
-    ::unlink(tmp.c_str());
-    throw Error("flush failed: " + why, tmp);
+}
+
+void AtomicFileWriter::commit() {
+  if (::fsync(fd_) != 0) throw Error("flush failed: " + errno_text(), tmp_);
+  int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) {
+    ::unlink(tmp_.c_str());
+    throw Error("close failed: " + errno_text(), tmp_);
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
     std::string why = errno_text();
-    ::unlink(tmp.c_str());
-    throw Error("rename failed: " + why, path);
+    ::unlink(tmp_.c_str());
+    throw Error("rename failed: " + why, path_);
   }
 }
 
@@ -80,7 +97,7 @@ std::shared_ptr<MappedFile> MappedFile::open(const std::string& path) {
   m->path_ = path;
   m->size_ = static_cast<size_t>(st.st_size);
   if (m->size_ > 0) {
-    void* addr = ::mmap(nullptr, m->size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    void* addr = ::mmap(nullptr, m->size_, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
     if (addr == MAP_FAILED) {
       std::string why = errno_text();
       ::close(fd);

@@ -15,7 +15,23 @@ std::string read_file(const std::string& path);
 void write_file_atomic(const std::string& path, const std::string& data);
 void write_file_atomic(const std::string& path, const void* data, size_t size);
 
-// A read-only memory map of a whole file. Tensors created over it keep it alive via shared_ptr.
+// Streams a file to `path.tmp.<pid>.<rand>`; commit() fsyncs and renames it over `path`. If the
+// writer is destroyed without commit(), the temp file is removed and `path` is untouched.
+class AtomicFileWriter {
+ public:
+  explicit AtomicFileWriter(const std::string& path);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+  void write(const void* data, size_t size);
+  void commit();
+
+ private:
+  std::string path_, tmp_;
+  int fd_ = -1;
+};
+
+// A private copy-on-write memory map of a whole file (writes never reach the file). Tensors created over it keep it alive via shared_ptr.
 class MappedFile {
  public:
   static std::shared_ptr<MappedFile> open(const std::string& path);
