@@ -1,0 +1,40 @@
+// The root config: one YAML file may hold every section; each subcommand reads the sections it
+// needs. `load_root` applies, in order: defaults (in the structs), the file, `key=value` overrides.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "data/config.h"
+#include "eval/config.h"
+#include "synth/config.h"
+#include "train/config/binding.h"
+#include "train/config/train_config.h"
+
+namespace vlmforge {
+
+struct RootConfig {
+  DataConfig data;
+  TrainConfig train;
+  synth::SynthConfig synth;
+  EvalConfig eval;
+  ExportConfig export_;
+
+  template <class V>
+  void visit(V& v) {
+    v("data", data, "datasets, tokenizer, chat template, loader");
+    v("train", train, "optimisation, stages, LoRA, checkpoints, logging");
+    v("synth", synth, "synthetic document generation");
+    v("eval", eval, "generation-based evaluation");
+    v("export", export_, "Hugging Face export");
+  }
+};
+
+namespace config {
+
+// Throws vlmforge::Error naming `file:line: key.path` (or the override) on any problem.
+RootConfig load_root(const std::string& yaml_path, const std::vector<std::string>& overrides);
+std::string dump_root(const RootConfig& cfg);
+
+}  // namespace config
+}  // namespace vlmforge

@@ -1,1 +1,0 @@
-// Placeholder so the train library has a translation unit.
