@@ -1,0 +1,67 @@
+// Decoder-only causal LM assembled from a TextConfig: token embedding, N blocks (pre-norm
+// sequential or Phi's parallel residual), final norm, LM head (tied or separate, optional bias).
+// Parameters are enumerated under the family's HF names.
+#pragma once
+
+#include "models/layers/attention.h"
+#include "models/layers/mlp.h"
+#include "models/layers/norm.h"
+#include "models/text/text_config.h"
+
+#include <vector>
+
+namespace vlmforge {
+
+// KV cache for all layers plus which cached positions are real tokens (left padding).
+struct KVCache {
+  std::vector<LayerCache> layers;
+  torch::Tensor key_valid;  // [B, T_cached] bool
+  int64_t length() const { return layers.empty() ? 0 : layers[0].length(); }
+};
+
+struct DecoderBlock {
+  Norm norm1, norm2;  // norm2 unused with a parallel residual
+  SelfAttention attn;
+  GatedMlp gated_mlp;  // Qwen2/Llama
+  Mlp mlp;             // Phi
+};
+
+class CausalLM {
+ public:
+  CausalLM(const TextConfig& config, const torch::TensorOptions& opts);
+
+  torch::Tensor embed(const torch::Tensor& ids) const;  // [B, T] -> [B, T, D]
+
+  // embeds: [B, T, D]. attention_mask: [B, T] (1 = token, 0 = padding) or undefined (all real).
+  // With a cache, the new positions follow the cached ones and are appended to it. Positions are
+  // counted over real tokens only (cumsum of the mask - 1), as transformers' generate() does.
+  // Returns the final-normed hidden states [B, T, D]; `all_hidden` (if given) receives the
+  // embeddings and every block's output (HF's output_hidden_states, last one un-normed).
+  torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& attention_mask,
+                        KVCache* cache = nullptr,
+                        std::vector<torch::Tensor>* all_hidden = nullptr) const;
+
+  torch::Tensor logits(const torch::Tensor& hidden) const;  // [..., D] -> [..., V]
+
+  void collect(const std::string& prefix, ParamList& out);  // HF names under prefix
+  void linears(const std::string& prefix, LinearList& out);
+  ParamList named_parameters() { ParamList p; collect("", p); return p; }
+  LinearList named_linears() { LinearList l; linears("", l); return l; }
+
+  const torch::Tensor& lm_head_weight() const {
+    return config.tie_word_embeddings ? embed_tokens : lm_head;
+  }
+
+  TextConfig config;
+  torch::Tensor embed_tokens;  // [V, D]
+  std::vector<DecoderBlock> blocks;
+  Norm final_norm;
+  torch::Tensor lm_head;       // [V, D]; undefined when tied
+  torch::Tensor lm_head_bias;  // [V] or undefined
+  Rope rope;
+};
+
+// Random initialisation for from-scratch models: N(0, std) for matrices, norms 1, biases 0.
+void init_causal_lm(CausalLM& lm, double std);
+
+}  // namespace vlmforge
