@@ -30,8 +30,10 @@ def sample(dtype, shape, g):
 def same_bits(a, b):
     if a.dtype != b.dtype or a.shape != b.shape:
         return False
-    return bytes(a.contiguous().view(torch.uint8).flatten().tolist()) == \
-        bytes(b.contiguous().view(torch.uint8).flatten().tolist()) if a.numel() else True
+    if a.numel() == 0:
+        return True
+    return bytes(a.reshape(-1).contiguous().view(torch.uint8).tolist()) == \
+        bytes(b.reshape(-1).contiguous().view(torch.uint8).tolist())
 
 
 def check(expected, got, what):
