@@ -1,7 +1,8 @@
 // `vlmforge export` — placeholder until its capability lands: --help documents the interface,
-// running it says it is not available and exits 2.
+// the config is resolved and checked (--print-config works), running it says so and exits 2.
 #include "train/cli/args.h"
 #include "train/cli/commands.h"
+#include "train/cli/common.h"
 
 namespace vlmforge::cli {
 
@@ -10,8 +11,11 @@ int cmd_export(const Args& args) {
   p.option("--checkpoint", "DIR", "checkpoint folder")
       .option("--format", "hf-llava|peft-lora", "output format", "hf-llava")
       .option("--out", "DIR", "output folder")
-      .allow_overrides();
+;
+  add_config_options(p);
   if (!p.parse(args)) return 0;
+  RootConfig cfg = load_config(p);
+  if (print_config_if_asked(p, cfg)) return 0;
   return not_landed("export", "export");
 }
 

@@ -1,5 +1,6 @@
 #include "train/config/binding.h"
 
+#include <charconv>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -36,6 +37,15 @@ std::string closest(const std::string& key, const std::set<std::string>& known) 
     }
   }
   return best_d <= std::max<size_t>(2, key.size() / 3) ? best : "";
+}
+
+std::string shortest(double x) {
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, x);
+  std::string s(buf, res.ptr);
+  // Keep floats recognisable as floats in the YAML ("1" would read back fine, "1.0" says more).
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s;
 }
 
 std::string describe(const YAML::Node& n) {

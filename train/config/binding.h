@@ -53,6 +53,7 @@ struct has_visit<T, std::void_t<decltype(std::declval<T&>().visit(std::declval<P
 std::string join_key(const std::string& path, const std::string& key);
 std::string closest(const std::string& key, const std::set<std::string>& known);
 std::string describe(const YAML::Node& n);  // short text of a node for error messages
+std::string shortest(double x);            // shortest text that reads back as the same double
 
 }  // namespace detail
 
@@ -181,7 +182,11 @@ class Writer {
       auto visitor = [&](const char* key, auto& field, const char* doc) {
         out << YAML::Key << key << YAML::Value;
         write(out, field);
-        if (doc != nullptr && *doc != '\0') out << YAML::Comment(doc);
+        // Docs go beside scalars only: after a block (struct, list, map) they would land on its
+        // last line.
+        using F = std::decay_t<decltype(field)>;
+        if (!detail::has_visit<F>::value && !detail::is_vector<F>::value &&
+            !detail::is_string_map<F>::value && doc != nullptr && *doc != '\0') out << YAML::Comment(doc);
       };
       value.visit(visitor);
       out << YAML::EndMap;
@@ -200,6 +205,8 @@ class Writer {
       out << (value ? "true" : "false");
     } else if constexpr (std::is_same_v<T, std::string>) {
       out << YAML::DoubleQuoted << value;
+    } else if constexpr (std::is_floating_point_v<T>) {
+      out << detail::shortest(static_cast<double>(value));
     } else {
       out << value;
     }
