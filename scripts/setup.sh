@@ -14,7 +14,7 @@ log() { printf '[setup] %s\n' "$*"; }
 debian=$(cut -d. -f1 /etc/debian_version 2>/dev/null || echo unknown)
 log "Debian ${debian} ($(cat /etc/debian_version 2>/dev/null || echo '?'))"
 pkgs=(build-essential cmake ninja-build pkg-config git ccache
-      libyaml-cpp-dev nlohmann-json3-dev libsentencepiece-dev sentencepiece libpcre2-dev
+      libyaml-cpp-dev nlohmann-json3-dev libsentencepiece-dev sentencepiece libpcre2-dev libicu-dev
       libopencv-dev libopencv-contrib-dev libfreetype-dev libharfbuzz-dev
       libstb-dev libgtest-dev libgmock-dev libgloo-dev
       fonts-paratype fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-freefont-ttf
