@@ -1,1 +1,0 @@
-// Placeholder so the eval library has a translation unit; delete when its first real source lands.
