@@ -7,6 +7,7 @@
 
 #include "data/config.h"
 #include "eval/config.h"
+#include "models/config.h"
 #include "synth/config.h"
 #include "train/config/binding.h"
 #include "train/config/train_config.h"
@@ -14,6 +15,7 @@
 namespace vlmforge {
 
 struct RootConfig {
+  ModelConfig model;
   DataConfig data;
   TrainConfig train;
   synth::SynthConfig synth;
@@ -22,6 +24,7 @@ struct RootConfig {
 
   template <class V>
   void visit(V& v) {
+    v("model", model, "vision encoder, projector, LLM: sources and architecture");
     v("data", data, "datasets, tokenizer, chat template, loader");
     v("train", train, "optimisation, stages, LoRA, checkpoints, logging");
     v("synth", synth, "synthetic document generation");
