@@ -1,1 +1,0 @@
-// Placeholder so the data library has a translation unit; delete when its first real source lands.

@@ -1,0 +1,103 @@
+// Our tokenizers against the Hugging Face `tokenizers` library (tokenizer.json) and the
+// sentencepiece package (.model) on the seeded corpus; expected values are written at test time
+// by tests/reference/tokenizer_reference.py (fixture tokenizer_ref).
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "data/tokenizer/sp_tokenizer.h"
+#include "data/tokenizer/tokenizer.h"
+
+namespace vt = vlmforge::tokenizer;
+
+namespace {
+
+std::string fixtures() {
+  const char* f = std::getenv("VLMFORGE_FIXTURES");
+  return std::string(f ? f : "fixtures") + "/tokenizers";
+}
+
+std::vector<nlohmann::json> read_jsonl(const std::string& path) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in.good()) << "missing " << path << " (run the tokenizer_reference_setup test)";
+  std::vector<nlohmann::json> out;
+  std::string line;
+  while (std::getline(in, line)) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
+std::string show(const std::vector<int32_t>& v) { return nlohmann::json(v).dump(); }
+
+// Compares every corpus line; prints the first few differences.
+void compare_with_reference(const std::string& name, bool byte_level) {
+  const std::string dir = fixtures();
+  auto tok = vt::load_tokenizer(dir + "/" + name + "/tokenizer.json");
+  auto corpus = read_jsonl(dir + "/corpus.jsonl");
+  auto ref = read_jsonl(dir + "/" + name + ".ref.jsonl");
+  ASSERT_EQ(corpus.size(), ref.size());
+  ASSERT_GE(corpus.size(), 20000u);
+  size_t bad_ids = 0, bad_special = 0, bad_decode = 0, bad_skip = 0, bad_roundtrip = 0;
+  int shown = 0;
+  for (size_t i = 0; i < corpus.size(); ++i) {
+    const std::string text = corpus[i].get<std::string>();
+    const auto want = ref[i]["ids"].get<std::vector<int32_t>>();
+    const auto got = tok->encode(text, false);
+    if (got != want) {
+      ++bad_ids;
+      if (shown++ < 5)
+        ADD_FAILURE() << name << " line " << i << " " << nlohmann::json(text).dump()
+                      << "\n  want " << show(want) << "\n  got  " << show(got);
+    }
+    if (tok->encode(text, true) != ref[i]["ids_special"].get<std::vector<int32_t>>()) ++bad_special;
+    if (tok->decode(want, false) != ref[i]["decode"].get<std::string>()) {
+      ++bad_decode;
+      if (shown++ < 5)
+        ADD_FAILURE() << name << " decode line " << i << "\n  want "
+                      << nlohmann::json(ref[i]["decode"]).dump() << "\n  got  "
+                      << nlohmann::json(tok->decode(want, false)).dump();
+    }
+    if (tok->decode(want, true) != ref[i]["decode_skip"].get<std::string>()) ++bad_skip;
+    // Byte-level BPE is lossless up to the file's normalizer (NFC for Qwen).
+    if (byte_level && tok->decode(got, false) != ref[i]["normalized"].get<std::string>())
+      ++bad_roundtrip;
+  }
+  std::printf("%s: %zu lines; id mismatches %zu, with-special mismatches %zu, decode mismatches "
+              "%zu, skip-special decode mismatches %zu, round-trip failures %zu\n",
+              name.c_str(), corpus.size(), bad_ids, bad_special, bad_decode, bad_skip,
+              bad_roundtrip);
+  EXPECT_EQ(bad_ids, 0u);
+  EXPECT_EQ(bad_special, 0u);
+  EXPECT_EQ(bad_decode, 0u);
+  EXPECT_EQ(bad_skip, 0u);
+  EXPECT_EQ(bad_roundtrip, 0u);
+}
+
+}  // namespace
+
+TEST(TokenizerReference, Qwen3ByteLevelBpe) { compare_with_reference("qwen3", true); }
+TEST(TokenizerReference, Llama2MetaspaceByteFallback) { compare_with_reference("llama2", false); }
+TEST(TokenizerReference, Gpt4oByteLevelBpe) { compare_with_reference("gpt4o", true); }
+
+TEST(TokenizerReference, SentencePieceModelMatchesPythonPackage) {
+  const std::string dir = fixtures() + "/sentencepiece";
+  auto tok = vt::load_tokenizer(dir + "/ref.model");
+  auto corpus = read_jsonl(fixtures() + "/corpus.jsonl");
+  auto ref = read_jsonl(dir + "/ref.jsonl");
+  ASSERT_FALSE(ref.empty());
+  size_t bad = 0, bad_decode = 0;
+  for (size_t i = 0; i < ref.size(); ++i) {
+    const std::string text = corpus[i].get<std::string>();
+    const auto want = ref[i]["ids"].get<std::vector<int32_t>>();
+    if (tok->encode(text) != want && bad++ < 3)
+      ADD_FAILURE() << "line " << i << " want " << show(want) << " got " << show(tok->encode(text));
+    if (tok->decode(want, true) != ref[i]["decode"].get<std::string>()) ++bad_decode;
+  }
+  std::printf("sentencepiece: %zu lines; id mismatches %zu, decode mismatches %zu\n", ref.size(),
+              bad, bad_decode);
+  EXPECT_EQ(bad, 0u);
+  EXPECT_EQ(bad_decode, 0u);
+}
