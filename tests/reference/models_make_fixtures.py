@@ -196,7 +196,11 @@ def llava_fixture(name, text_cls_name, seed, legacy):
     labels = ids.clone()
     labels[mask == 0] = -100
     labels[ids == image_token] = -100
-    labels[:, :3] = -100
+    # Supervise text only, from the second real token of each row on (the first predicting
+    # position is then a real token, not padding).
+    first_real = mask.argmax(-1)
+    for b in range(2):
+        labels[b, :first_real[b] + 2] = -100
     with torch.no_grad():
         out = model(input_ids=ids, pixel_values=pix, attention_mask=mask,
                     position_ids=positions_from_mask(mask), labels=labels)
