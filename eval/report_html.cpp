@@ -37,11 +37,11 @@ th,td{border:1px solid #ddd;padding:4px 10px;text-align:right}
 th:first-child,td:first-child{text-align:left}th{background:#f0f0f0}
 tr.baseline td{color:#777;font-style:italic}
 .tables{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
-.ex{display:grid;grid-template-columns:220px 1fr;gap:16px;background:#fff;border:1px solid #ddd;
+.ex{display:grid;grid-template-columns:170px 1fr;gap:16px;background:#fff;border:1px solid #ddd;
 border-left:6px solid #2e7d32;padding:10px;margin:10px 0;font-size:14px}
 .ex.fail{border-left-color:#c62828}
 .ex svg{display:block;width:100%;height:auto;border:1px solid #ccc;background:#fff}
-.zoom{margin-top:6px}
+.ex svg.zoom{height:96px;width:auto;max-width:100%;margin:6px 0}
 .tag{display:inline-block;font-size:11px;color:#555;background:#eee;border-radius:3px;padding:1px 6px;margin-right:4px}
 .tag.fail{background:#c62828;color:#fff}.tag.ok{background:#2e7d32;color:#fff}
 .q{font-weight:bold;margin:6px 0}.lbl{color:#777;display:inline-block;width:92px}
@@ -159,11 +159,12 @@ std::string page_svg(const PageImage& page, const std::vector<double>& bbox, boo
   double vx = 0, vy = 0, vw = w, vh = h;
   if (zoom) {
     const double bw = bbox[2] - bbox[0], bh = bbox[3] - bbox[1];
-    const double pad = std::max(40.0, 1.5 * bh);
-    vx = std::max(0.0, bbox[0] - pad);
-    vy = std::max(0.0, bbox[1] - pad);
-    vw = std::min(w, bbox[0] + bw + pad) - vx;
-    vh = std::min(h, bbox[1] + bh + pad) - vy;
+    // Context around the box: a few line heights above/below, wider to the sides (labels).
+    const double pad_y = std::max(40.0, 1.5 * bh), pad_x = std::max(120.0, 3.0 * bh);
+    vx = std::max(0.0, bbox[0] - pad_x);
+    vy = std::max(0.0, bbox[1] - pad_y);
+    vw = std::min(w, bbox[0] + bw + pad_x) - vx;
+    vh = std::min(h, bbox[1] + bh + pad_y) - vy;
   }
   char view[160];
   std::snprintf(view, sizeof view, "%.1f %.1f %.1f %.1f", vx, vy, std::max(vw, 1.0), std::max(vh, 1.0));
@@ -185,16 +186,13 @@ std::string example_html(const PredictionRecord& r, ImageResolver& images) {
   const bool failed = r.failed();
   std::string h = std::string("<div class=\"ex") + (failed ? " fail" : "") + "\" id=\"" + html_escape(r.id) + "\"><div>";
   const PageImage& page = images.get(r.image);
-  if (page.size && !page.href.empty()) {
-    h += page_svg(page, r.bbox, false);
-    if (r.bbox.size() == 4) h += page_svg(page, r.bbox, true);
-  } else {
-    h += "<div class=\"missing\">" + html_escape(page.missing) + "</div>";
-  }
+  const bool drawable = page.size && !page.href.empty();
+  h += drawable ? page_svg(page, r.bbox, false) : "<div class=\"missing\">" + html_escape(page.missing) + "</div>";
   h += "</div><div>";
   h += std::string("<span class=\"tag ") + (failed ? "fail\">fail" : "ok\">ok") + "</span>";
   for (const auto* tag : {&r.id, &r.doc_type, &r.question_type, &r.field})
     if (!tag->empty()) h += "<span class=\"tag\">" + html_escape(*tag) + "</span>";
+  if (drawable && r.bbox.size() == 4) h += page_svg(page, r.bbox, true);
   h += "<div class=\"q\">" + html_escape(r.question) + "</div>";
   std::string golds;
   for (const auto& g : r.golds) golds += (golds.empty() ? "" : " | ") + html_escape(g.empty() ? "∅" : g);
