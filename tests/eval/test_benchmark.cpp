@@ -12,9 +12,11 @@ namespace ev = vlmforge::eval;
 
 namespace {
 
+// The environment wins; the compiled-in source dir covers runs without it (gtest_discover_tests
+// currently passes only the first ENVIRONMENT entry of vlmforge_gtest).
 std::string source_path(const std::string& rel) {
   const char* dir = std::getenv("VLMFORGE_SOURCE_DIR");
-  return std::string(dir ? dir : ".") + "/" + rel;
+  return std::string(dir ? dir : VLMFORGE_TEST_SOURCE_DIR) + "/" + rel;
 }
 
 }  // namespace
