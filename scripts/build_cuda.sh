@@ -26,10 +26,14 @@ read -r torch_version torch_cuda torch_prefix < <("$py" -c 'import torch, torch.
 [ "$torch_cuda" != "None" ] || { echo "error: $py has a CPU-only torch ($torch_version)" >&2; exit 1; }
 log "LibTorch $torch_version (CUDA $torch_cuda) at $torch_prefix"
 
-nvcc=${CUDACXX:-$(command -v nvcc || true)}
-[ -n "$nvcc" ] || for c in /usr/local/cuda/bin/nvcc /usr/local/cuda-*/bin/nvcc; do [ -x "$c" ] && nvcc=$c && break; done
-[ -n "$nvcc" ] || { echo "error: nvcc not found (set CUDACXX)" >&2; exit 1; }
-cuda_root=$(dirname "$(dirname "$(readlink -f "$nvcc")")")
+# The toolkit root is the folder whose include/ has cuda_runtime.h (a `nvcc` on PATH may be a
+# wrapper script outside the toolkit).
+nvcc=${CUDACXX:-}
+for c in "$nvcc" /usr/local/cuda/bin/nvcc /usr/local/cuda-*/bin/nvcc "$(command -v nvcc || true)"; do
+  [ -n "$c" ] && [ -x "$c" ] && [ -f "$(dirname "$c")/../include/cuda_runtime.h" ] && { nvcc=$c; break; }
+done
+[ -n "$nvcc" ] || { echo "error: no CUDA toolkit found (set CUDACXX to its bin/nvcc)" >&2; exit 1; }
+cuda_root=$(cd "$(dirname "$nvcc")/.." && pwd)
 log "nvcc $($nvcc --version | sed -n 's/.*release \([0-9.]*\).*/\1/p') at $nvcc"
 
 # The wheel's CUDA runtime headers/libraries (nvidia-* packages) sit in site-packages; CMake's
