@@ -83,7 +83,8 @@ TEST(Vlm, FromScratchNamesAreLlavaLegacyLayout) {
     EXPECT_TRUE(names.count(n)) << n;
   EXPECT_FALSE(names.count("language_model.lm_head.weight")) << "tied by default";
   const LinearList linears = vlm->named_linears();
-  EXPECT_EQ(linears.size(), 2u * 4 + 2u * 2 + 2 + 2u * 7);  // vision q,k,v,o,fc1,fc2 ... see below
+  // vision: 2 blocks x (q, k, v, out, fc1, fc2); projector: 2; LLM: 2 blocks x (q, k, v, o, gate, up, down)
+  EXPECT_EQ(linears.size(), 2u * 6 + 2u + 2u * 7);
 }
 
 TEST(Vlm, LossOnlyOverSupervisedPositionsAndImagesPerSample) {

@@ -35,6 +35,21 @@ TEST_P(TextParity, LogitsAndHiddenStatesMatchTransformers) {
   EXPECT_LE(d_hidden, kLogitTol);
 }
 
+// Weights loaded as bf16 against transformers in bf16: same roundings up to GEMM blocking
+// (fused q/k/v and gate/up). The tolerance is a few bf16 ulps at these logit magnitudes.
+TEST_P(TextParity, Bf16LogitsCloseToTransformersBf16) {
+  const std::string name = GetParam();
+  auto lm = load_causal_lm(test::fixture_dir(name), torch::kBFloat16);
+  EXPECT_EQ(lm->embed_tokens.scalar_type(), torch::kBFloat16);
+  FixtureIo io(name);
+  torch::NoGradGuard no_grad;
+  torch::Tensor logits = lm->logits(lm->forward(lm->embed(io["input_ids"]), {}));
+  const double d = max_abs_diff(logits, io["bf16_logits"]);
+  const double scale = io["bf16_logits"].abs().max().item<double>();
+  report(name + " bf16 logits", d);
+  EXPECT_LE(d, 0.02 * scale) << "logit scale " << scale;
+}
+
 TEST_P(TextParity, LeftPaddedBatchMatchesTransformers) {
   const std::string name = GetParam();
   auto lm = load_causal_lm(test::fixture_dir(name), torch::kFloat32);
@@ -76,7 +91,8 @@ TEST_P(TextParity, GreedyMatchesTransformersBatchedAndUnbatched) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Architectures, TextParity,
-                         ::testing::Values("qwen2_tied", "qwen2_untied", "phi", "llama"),
+                         ::testing::Values("qwen2_tied", "qwen2_untied", "phi", "llama",
+                                           "llama31_scaled_rope"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

@@ -85,8 +85,10 @@ def text_fixture(name, cls, config, seed):
         padded = model(input_ids=pad_ids, attention_mask=pad_mask,
                        position_ids=positions_from_mask(pad_mask))
         gen = [greedy(model, torch.tensor([p]))[0] for p in prompts]
+        # bf16 weights and compute (RMSNorm statistics in fp32, as transformers does).
+        bf16_logits = cls.from_pretrained(d, dtype=torch.bfloat16).eval()(input_ids=ids).logits
     tensors = {
-        "input_ids": ids, "logits": full.logits,
+        "input_ids": ids, "logits": full.logits, "bf16_logits": bf16_logits.float(),
         "hidden_states": torch.stack(full.hidden_states),  # [L+1, B, T, D], last one normed
         "pad_input_ids": pad_ids, "pad_attention_mask": pad_mask, "pad_logits": padded.logits,
         "greedy_prompt_0": torch.tensor(prompts[0]), "greedy_prompt_1": torch.tensor(prompts[1]),
@@ -117,6 +119,12 @@ def text_configs():
         "llama": (LlamaForCausalLM, LlamaConfig(**common, num_key_value_heads=2, rope_theta=500000.0,
                                                 rms_norm_eps=1e-5, tie_word_embeddings=False,
                                                 architectures=["LlamaForCausalLM"])),
+        "llama31_scaled_rope": (LlamaForCausalLM, LlamaConfig(
+            **common, num_key_value_heads=2, rms_norm_eps=1e-5, tie_word_embeddings=False,
+            rope_parameters={"rope_type": "llama3", "rope_theta": 500000.0, "factor": 8.0,
+                             "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                             "original_max_position_embeddings": 16},
+            architectures=["LlamaForCausalLM"])),
     }
 
 
