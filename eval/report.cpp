@@ -66,6 +66,19 @@ json summary_json(const MetricSummary& m) {
   return j;
 }
 
+std::vector<std::pair<std::string, double>> metric_scalars(const json& metrics, const std::string& prefix) {
+  std::vector<std::pair<std::string, double>> out;
+  const auto add_means = [&](const json& summary, const std::string& tag_prefix, const std::string& suffix) {
+    for (const auto& [metric, value] : summary.items())
+      if (metric != "count" && value.is_number()) out.emplace_back(tag_prefix + metric + suffix, value.get<double>());
+  };
+  add_means(metrics.at("overall"), prefix + "/", "");
+  for (const auto& [type, summary] : metrics.at("by_question_type").items()) add_means(summary, prefix + "/", "/" + type);
+  if (metrics.contains("baseline") && metrics["baseline"].is_object())
+    add_means(metrics["baseline"].at("overall"), prefix + "/baseline/", "");
+  return out;
+}
+
 json metrics_json(const std::vector<PredictionRecord>& records, double anls_threshold,
                   const std::optional<BaselineResult>& baseline) {
   json j = breakdown_json(breakdown_of(records));

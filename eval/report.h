@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -47,6 +48,12 @@ MetricBreakdown breakdown_of(const std::vector<PredictionRecord>& records);
 nlohmann::json metrics_json(const std::vector<PredictionRecord>& records, double anls_threshold,
                             const std::optional<BaselineResult>& baseline = std::nullopt);
 nlohmann::json summary_json(const MetricSummary& m);
+
+// Flat (tag, value) pairs of a metrics_json() for TensorBoard / metrics JSONL during training:
+// "<prefix>/<metric>" for the overall means, "<prefix>/<metric>/<question type>" per type, and
+// "<prefix>/baseline/<metric>" when a baseline is present.
+std::vector<std::pair<std::string, double>> metric_scalars(const nlohmann::json& metrics,
+                                                           const std::string& prefix = "eval");
 
 nlohmann::json record_json(const PredictionRecord& r);
 // Throws vlmforge::Error naming the missing/mistyped key.

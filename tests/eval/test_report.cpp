@@ -134,6 +134,18 @@ TEST(EvalReport, WritesMetricsPredictionsAndHtml) {
   EXPECT_EQ(j["baseline"]["name"], ev::MostFrequentAnswerBaseline::kName);
   EXPECT_DOUBLE_EQ(j["baseline"]["overall"]["exact_match"].get<double>(), 0.25);
 
+  // Flat scalars for TensorBoard.
+  const auto scalars = ev::metric_scalars(j);
+  const auto find = [&](const std::string& tag) {
+    for (const auto& [t, v] : scalars)
+      if (t == tag) return v;
+    return -1.0;
+  };
+  EXPECT_EQ(scalars.size(), 6u * (1 + 3 + 1));  // overall + 3 question types + baseline
+  EXPECT_DOUBLE_EQ(find("eval/exact_match"), 0.5);
+  EXPECT_DOUBLE_EQ(find("eval/anls/extractive"), (1.0 + 7.0 / 13.0) / 2.0);
+  EXPECT_DOUBLE_EQ(find("eval/baseline/exact_match"), 0.25);
+
   // predictions.jsonl round-trips.
   const auto back = ev::read_predictions_jsonl((root / "out/predictions.jsonl").string());
   ASSERT_EQ(back.size(), records.size());
