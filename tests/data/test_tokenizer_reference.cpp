@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include "data/chat/chat_template.h"
@@ -141,4 +142,39 @@ TEST(TokenizerReference, Qwen3ChatTemplateMatchesApplyChatTemplate) {
     }
   }
   EXPECT_GE(compared_ids, 3u);
+}
+
+// train_sentencepiece against the spm_train CLI of the linked sentencepiece version, same
+// options and train.txt (ids of its model written by the python package); plus the vocabulary
+// overlap with the python wheel's training (a newer sentencepiece, so not required identical).
+TEST(TokenizerReference, TrainedSentencePieceMatchesSpmTrain) {
+  const std::string dir = fixtures() + "/sentencepiece";
+  if (!std::filesystem::exists(dir + "/cli_ref.jsonl"))
+    GTEST_SKIP() << "spm_train (Debian package sentencepiece) is not installed";
+  vt::SentencePieceTrainOptions o;
+  o.vocab_size = 2000;
+  o.model_type = "bpe";
+  o.byte_fallback = true;
+  o.character_coverage = 0.9995;
+  o.user_defined_symbols = {"<image>"};
+  const std::string prefix = (std::filesystem::temp_directory_path() /
+                              ("vlmforge_sp_" + std::to_string(::getpid()))).string();
+  auto ours = vt::load_tokenizer(vt::train_sentencepiece(dir + "/train.txt", prefix, o));
+  auto corpus = read_jsonl(fixtures() + "/corpus.jsonl");
+  auto ref = read_jsonl(dir + "/cli_ref.jsonl");
+  size_t bad = 0;
+  for (size_t i = 0; i < ref.size(); ++i)
+    if (ours->encode(corpus[i].get<std::string>()) != ref[i]["ids"].get<std::vector<int32_t>>())
+      ++bad;
+  auto wheel = vt::load_tokenizer(dir + "/ref.model");
+  size_t shared = 0;
+  for (size_t id = 0; id < ours->vocab_size(); ++id)
+    if (wheel->token_to_id(ours->id_to_token(static_cast<int32_t>(id))) >= 0) ++shared;
+  std::printf("trained sentencepiece: %zu lines, %zu differ from spm_train's model; %zu of %zu "
+              "pieces shared with the python wheel's model\n",
+              ref.size(), bad, shared, ours->vocab_size());
+  EXPECT_EQ(bad, 0u);
+  EXPECT_GE(shared, ours->vocab_size() * 95 / 100);
+  std::filesystem::remove(prefix + ".model");
+  std::filesystem::remove(prefix + ".vocab");
 }

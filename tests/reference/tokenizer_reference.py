@@ -82,12 +82,30 @@ def sentencepiece_reference(root, corpus):
                                    vocab_size=2000, model_type="bpe", byte_fallback=True,
                                    character_coverage=0.9995, split_digits=True,
                                    user_defined_symbols=["<image>"], minloglevel=2)
-    sp = spm.SentencePieceProcessor(model_file=os.path.join(d, "ref.model"))
     sample = corpus[:3000]
-    with open(os.path.join(d, "ref.jsonl"), "w", encoding="utf-8") as f:
-        for s in sample:
-            ids = sp.encode(s)
-            f.write(json.dumps({"ids": ids, "decode": sp.decode(ids)}, ensure_ascii=False) + "\n")
+
+    def write_ids(model, out):
+        sp = spm.SentencePieceProcessor(model_file=model)
+        with open(out, "w", encoding="utf-8") as f:
+            for s in sample:
+                ids = sp.encode(s)
+                f.write(json.dumps({"ids": ids, "decode": sp.decode(ids)}, ensure_ascii=False) + "\n")
+
+    write_ids(os.path.join(d, "ref.model"), os.path.join(d, "ref.jsonl"))
+    # The trainer's output depends on the sentencepiece version (the python wheel is newer than
+    # the Debian library vlmforge links), so training is also checked against the spm_train CLI
+    # of the linked version, with the same options; its model is encoded by the python package.
+    spm_train = shutil.which("spm_train")
+    cli_out = os.path.join(d, "cli_ref.jsonl")
+    if spm_train:
+        subprocess.run([spm_train, "--input=" + train, "--model_prefix=" + os.path.join(d, "cli"),
+                        "--vocab_size=2000", "--model_type=bpe", "--byte_fallback=true",
+                        "--character_coverage=0.9995", "--split_digits=true",
+                        "--user_defined_symbols=<image>", "--minloglevel=2"],
+                       check=True, capture_output=True)
+        write_ids(os.path.join(d, "cli.model"), cli_out)
+    elif os.path.exists(cli_out):
+        os.remove(cli_out)
 
 
 def main():
