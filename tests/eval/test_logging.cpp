@@ -108,3 +108,24 @@ TEST(LoggingProgress, PlainLinesWhenNotATerminal) {
   EXPECT_NE(text.find("ETA 0:00:00"), std::string::npos) << text;
   EXPECT_EQ(bar.stats().step, 6);
 }
+
+TEST(LoggingProgress, RedrawsOneLineOnATerminal) {
+  std::FILE* f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  tr::ProgressBar bar(4, 0, f, /*tty=*/1, /*every=*/100);
+  for (int step = 1; step <= 4; ++step) bar.update(step, 2.0, 1e-4, 2, 100);
+  bar.message("checkpoint saved");
+  bar.finish();
+  std::rewind(f);
+  std::string text;
+  char buf[1024];
+  while (std::fgets(buf, sizeof buf, f)) text += buf;
+  std::fclose(f);
+  // Every update redraws in place: carriage return + clear line, never a newline of its own.
+  size_t redraws = 0;
+  for (size_t at = text.find("\r\033[K"); at != std::string::npos; at = text.find("\r\033[K", at + 1)) ++redraws;
+  EXPECT_EQ(redraws, 5u);  // 4 updates + clearing the bar before the message
+  EXPECT_NE(text.find("4/4  loss 2.0000"), std::string::npos);
+  EXPECT_NE(text.find("\r\033[Kcheckpoint saved\n"), std::string::npos);
+  EXPECT_EQ(text.back(), '\n');  // finish() ends the redrawn bar's line
+}
