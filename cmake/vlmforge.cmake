@@ -41,8 +41,11 @@ function(vlmforge_gtest name)
   if(NOT A_TIMEOUT)
     set(A_TIMEOUT 600)
   endif()
-  set(props LABELS "${A_LABELS}" TIMEOUT ${A_TIMEOUT}
-      ENVIRONMENT "VLMFORGE_FIXTURES=${CMAKE_BINARY_DIR}/fixtures;VLMFORGE_SOURCE_DIR=${CMAKE_SOURCE_DIR};VLMFORGE_BINARY_DIR=${CMAKE_BINARY_DIR};VLMFORGE_PYTHON=${VLMFORGE_PYTHON};VLMFORGE_EXE=$<TARGET_FILE:vlmforge>")
+  # The tests' environment comes from an `env` launcher: gtest_discover_tests (CMake 3.25) drops
+  # all but the first entry of a multi-variable ENVIRONMENT property.
+  set_target_properties(${name} PROPERTIES CROSSCOMPILING_EMULATOR
+      "/usr/bin/env;VLMFORGE_FIXTURES=${CMAKE_BINARY_DIR}/fixtures;VLMFORGE_SOURCE_DIR=${CMAKE_SOURCE_DIR};VLMFORGE_BINARY_DIR=${CMAKE_BINARY_DIR};VLMFORGE_PYTHON=${VLMFORGE_PYTHON};VLMFORGE_EXE=${CMAKE_BINARY_DIR}/vlmforge")
+  set(props LABELS "${A_LABELS}" TIMEOUT ${A_TIMEOUT})
   if(A_FIXTURES)
     list(APPEND props FIXTURES_REQUIRED "${A_FIXTURES}")
   endif()
