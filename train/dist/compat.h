@@ -59,17 +59,20 @@ inline c10::intrusive_ptr<c10d::Store> make_prefix_store(const std::string& pref
   return c10::make_intrusive<c10d::PrefixStore>(prefix, std::move(store));
 }
 
-// Gloo over TCP. `hostname` = the address this rank's transport binds to and advertises
-// ("" = resolve this machine's hostname, falling back to loopback, as torch does).
+// Gloo over TCP. The transport binds to network interface `interface_name` when given (what
+// GLOO_SOCKET_IFNAME means to Python; C++ does not read that variable), else to the address
+// `hostname` ("" = resolve this machine's hostname, falling back to loopback, as torch does).
 inline c10::intrusive_ptr<c10d::Backend> make_gloo(const c10::intrusive_ptr<c10d::Store>& store,
                                                    int rank, int world_size,
                                                    std::chrono::milliseconds timeout,
-                                                   const std::string& hostname) {
+                                                   const std::string& hostname,
+                                                   const std::string& interface_name = "") {
   auto opts = c10d::ProcessGroupGloo::Options::create(timeout);
-  opts->devices.push_back(hostname.empty()
-                              ? c10d::ProcessGroupGloo::createDefaultDevice()
-                              : c10d::ProcessGroupGloo::createDeviceForHostname(hostname));
-  return c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, world_size, opts);
+  using PG = c10d::ProcessGroupGloo;
+  opts->devices.push_back(!interface_name.empty() ? PG::createDeviceForInterface(interface_name)
+                          : hostname.empty()      ? PG::createDefaultDevice()
+                                                  : PG::createDeviceForHostname(hostname));
+  return c10::make_intrusive<PG>(store, rank, world_size, opts);
 }
 
 // NCCL on the current CUDA device (the caller sets it from LOCAL_RANK). Throws when this build
