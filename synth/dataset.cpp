@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -86,6 +87,14 @@ cv::Mat draw_preview(const GeneratedDoc& g, TextRenderer& renderer, const std::s
 }
 
 namespace {
+
+// Images are plain writes: fsync per file (write_file_atomic) would dominate the run time; a run
+// that dies leaves the JSONL files unfinished (*.tmp), so no record points at a partial image.
+void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (!out) throw Error("cannot write file", path, "disk full?");
+}
 
 // Bounded, ordered hand-off from workers to the writer: slot i is filled by whichever worker
 // generated document i; the writer takes them in index order.
@@ -205,7 +214,7 @@ WriteStats write_dataset(const SynthConfig& cfg, const std::string& out_dir, boo
         w->add(g.id + ".json", data::to_json_line(rec));
         ++shard_fill[g.split];
       } else {
-        write_file_atomic(out_dir + "/" + rec.image, g.jpeg.data(), g.jpeg.size());
+        write_bytes(out_dir + "/" + rec.image, g.jpeg);
         const std::string line = data::to_json_line(rec);
         all->write_line(line);
         jsonl[g.split]->write_line(line);
@@ -213,7 +222,7 @@ WriteStats write_dataset(const SynthConfig& cfg, const std::string& out_dir, boo
       if (i < cfg.preview) {
         std::vector<uint8_t> buf;
         cv::imencode(".jpg", draw_preview(g, preview_renderer, cfg.font_dir), buf, {cv::IMWRITE_JPEG_QUALITY, 85});
-        write_file_atomic(out_dir + "/preview/" + g.id + ".jpg", buf.data(), buf.size());
+        write_bytes(out_dir + "/preview/" + g.id + ".jpg", buf);
       }
       ++stats.documents;
       if (tty && (i % 8 == 7 || i + 1 == cfg.num))

@@ -88,6 +88,18 @@ const Region* find_region(const Document& doc, const std::string& label) {
   return nullptr;
 }
 
+// The region labelled `label` whose text shows `answer` (a field can be printed twice, e.g. the
+// full name in a letterhead and the short name in the party line); the first one otherwise.
+const Region* find_region(const Document& doc, const std::string& label, const std::string& answer) {
+  const Region* first = nullptr;
+  for (const auto& r : doc.regions) {
+    if (r.label != label) continue;
+    if (!first) first = &r;
+    if (!answer.empty() && r.text.find(answer) != std::string::npos) return &r;
+  }
+  return first;
+}
+
 bool graphic(const Region& r) {
   return r.label == "signature" || r.label == "stamp" || r.label == "logo";
 }
@@ -152,7 +164,7 @@ class Generator {
   bool grounded(QaPair& qa, const std::string& type, const std::string& field) {
     qa.type = type;
     qa.field = field;
-    const Region* r = find_region(doc_, field);
+    const Region* r = find_region(doc_, field, qa.answer);
     if (!r) return false;
     qa.box = r->box;
     return true;

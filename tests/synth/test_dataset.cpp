@@ -9,7 +9,10 @@
 
 #include "data/formats/jsonl.h"
 #include "data/formats/tar.h"
+#include "models/core/error.h"
 #include "models/core/fs.h"
+
+#include <unistd.h>
 #include "synth/dataset.h"
 
 using namespace vlmforge;
@@ -48,7 +51,9 @@ TEST(SynthDataset, ByteIdenticalForAnyWorkerCount) {
       first = files;
     } else {
       ASSERT_EQ(files.size(), first.size());
-      for (const auto& [name, bytes] : first) EXPECT_TRUE(files[name] == bytes) << name << " differs with " << workers << " workers";
+      for (const auto& [name, bytes] : first) {
+        EXPECT_TRUE(files[name] == bytes) << name << " differs with " << workers << " workers";
+      }
     }
     fs::remove_all(dir);
   }
@@ -86,7 +91,9 @@ TEST(SynthDataset, ShardsAreDeterministicAndReadBack) {
       EXPECT_EQ(samples, 25u);
     } else {
       ASSERT_EQ(files.size(), first.size());
-      for (const auto& [name, bytes] : first) EXPECT_TRUE(files[name] == bytes) << name;
+      for (const auto& [name, bytes] : first) {
+        EXPECT_TRUE(files[name] == bytes) << name;
+      }
     }
     fs::remove_all(dir);
   }
@@ -109,7 +116,9 @@ TEST(SynthDataset, SplitsHoldoutsAndRecordsReadBack) {
     const auto part = data::read_jsonl(dir + "/" + split + ".jsonl");
     for (const auto& r : part) {
       EXPECT_EQ(r.split, split);
-      if (r.doc_type == "receipt" || r.layout == "invoice/2") EXPECT_EQ(r.split, "test") << r.id;
+      if (r.doc_type == "receipt" || r.layout == "invoice/2") {
+        EXPECT_EQ(r.split, "test") << r.id;
+      }
       EXPECT_TRUE(fs::exists(dir + "/" + r.image)) << r.image;
       ASSERT_FALSE(r.conversations.empty());
       EXPECT_EQ(r.conversations[0].from, "human");
