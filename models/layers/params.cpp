@@ -34,6 +34,15 @@ void convert_params(const ParamList& slots, const torch::TensorOptions& opts) {
   }
 }
 
+void set_requires_grad(const ParamList& slots, const std::string& prefix, bool requires_grad) {
+  std::set<const void*> done;
+  for (const ParamSlot& s : slots) {
+    if (s.name.compare(0, prefix.size(), prefix) != 0) continue;
+    if (!done.insert(s.storage->unsafeGetTensorImpl()).second) continue;
+    s.storage->requires_grad_(requires_grad);
+  }
+}
+
 int64_t count_params(const ParamList& slots) {
   int64_t n = 0;
   for (torch::Tensor* t : unique_storages(slots)) n += t->numel();

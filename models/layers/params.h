@@ -38,6 +38,9 @@ inline std::string join_name(const std::string& prefix, const std::string& name)
 std::vector<torch::Tensor*> unique_storages(const ParamList& slots);
 // Converts every storage to `opts` (device/dtype), keeping tied tensors tied.
 void convert_params(const ParamList& slots, const torch::TensorOptions& opts);
+// Sets requires_grad on the storages of slots whose HF name starts with `prefix` ("" = all).
+// A fused storage follows its first matching slot (q/k/v and gate/up train together).
+void set_requires_grad(const ParamList& slots, const std::string& prefix, bool requires_grad);
 // Sum of elements over unique storages.
 int64_t count_params(const ParamList& slots);
 

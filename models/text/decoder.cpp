@@ -55,8 +55,9 @@ torch::Tensor CausalLM::forward(const torch::Tensor& embeds, const torch::Tensor
   positions = positions.masked_fill(key_valid.logical_not(), 1).narrow(1, past, T);
 
   AttentionMask mask;
-  const bool all_real = !attention_mask.defined() && !(cache && cache->key_valid.defined() &&
-                                                       !cache->key_valid.all().item<bool>());
+  // One host sync decides whether padding exists at all; without it SDPA runs plain causal
+  // (flash kernels on GPU) instead of an explicit mask.
+  const bool all_real = key_valid.all().item<bool>();
   if (past == 0 && all_real)
     mask.causal = true;  // plain causal: lets SDPA pick its fastest kernel
   else if (!(all_real && T == 1))

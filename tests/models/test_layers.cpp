@@ -115,10 +115,12 @@ TEST(Vlm, LossOnlyOverSupervisedPositionsAndImagesPerSample) {
   torch::Tensor ref = torch::nn::functional::cross_entropy(
       lg, tg, torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
   EXPECT_NEAR(out.loss.item<double>(), ref.item<double>(), 1e-5);
-  // Gradients reach the projector (stage-1 training) through the image features.
-  for (torch::Tensor* t : unique_storages(vlm->named_parameters())) t->requires_grad_(true);
+  // Stage 1: only the projector trains; gradients reach it through the image features.
+  set_requires_grad(vlm->named_parameters(), "multi_modal_projector.", true);
   vlm->forward({ids, pix, mask, labels}).loss.backward();
   EXPECT_GT(vlm->projector.mlp1.fc1.weight.grad().abs().sum().item<double>(), 0.0);
+  EXPECT_FALSE(vlm->vision.blocks[0].attn.qkv.weight.grad().defined());
+  EXPECT_FALSE(vlm->llm.embed_tokens.grad().defined());
   // A wrong number of images is a clear error.
   EXPECT_THROW(vlm->forward({ids, pix.narrow(0, 0, 2), mask, labels}), Error);
 }
