@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include <opencv2/core/utility.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -168,6 +169,9 @@ WriteStats write_dataset(const SynthConfig& cfg, const std::string& out_dir, boo
   const bool tty = progress && isatty(2);
 
   const int workers = cfg.workers > 0 ? cfg.workers : std::max(1u, std::thread::hardware_concurrency());
+  // Parallelism comes from the document workers; OpenCV's own thread pool inside each of them
+  // would only oversubscribe the cores.
+  cv::setNumThreads(1);
   OrderedResults results(cfg.num, 4 * static_cast<int64_t>(workers));
   std::vector<std::thread> pool;
   for (int w = 0; w < workers; ++w) {

@@ -9,12 +9,14 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <string>
 
+#include <opencv2/core/utility.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 #include "synth/dataset.h"
@@ -28,6 +30,14 @@ using Clock = std::chrono::steady_clock;
 
 static double secs(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
+}
+
+// CPU seconds of this process: on a shared machine wall time includes other processes' time
+// slices, CPU time does not (OpenCV's own threads are off: cv::setNumThreads(1), as in the writer).
+static double thread_cpu() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 static double peak_rss_mb() {
@@ -46,10 +56,12 @@ int main(int argc, char** argv) {
   cfg.num = docs;
 
   // Stage breakdown on one thread, same draws as generate_document.
+  cv::setNumThreads(1);
   TextRenderer renderer;
   double t_render = 0, t_degrade = 0, t_qa = 0, t_encode = 0;
   size_t bytes = 0;
   const auto& types = doc_types();
+  const double cpu0 = thread_cpu();
   for (int i = 0; i < docs; ++i) {
     const auto& t = types[i % types.size()];
     Rng rng = Rng::for_document(cfg.seed, i);
@@ -68,12 +80,15 @@ int main(int argc, char** argv) {
     bytes += jpeg.size();
     t_render += secs(t0, t1), t_degrade += secs(t1, t2), t_qa += secs(t2, t3), t_encode += secs(t3, t4);
   }
+  const double cpu = thread_cpu() - cpu0;
   const double total = t_render + t_degrade + t_qa + t_encode;
   std::printf("single thread, %d documents %dx%d, default degradation:\n", docs, cfg.image_width, cfg.image_height);
   std::printf("  render   %6.2f ms/doc\n  degrade  %6.2f ms/doc\n  qa       %6.2f ms/doc\n  jpeg     %6.2f ms/doc\n",
               1e3 * t_render / docs, 1e3 * t_degrade / docs, 1e3 * t_qa / docs, 1e3 * t_encode / docs);
-  std::printf("  total    %6.2f ms/doc -> %.1f docs/s/core (target 50, ratio %.2f); mean JPEG %.0f KiB\n",
+  std::printf("  total    %6.2f ms/doc wall -> %.1f docs/s/core (target 50, ratio %.2f); mean JPEG %.0f KiB\n",
               1e3 * total / docs, docs / total, docs / total / 50.0, bytes / 1024.0 / docs);
+  std::printf("  CPU time %6.2f ms/doc      -> %.1f docs/s per busy core (ratio to target %.2f)\n",
+              1e3 * cpu / docs, docs / cpu, docs / cpu / 50.0);
 
   // Whole writer with W workers (generation + ordered writing of JPEG + JSONL).
   cfg.workers = workers;

@@ -1,6 +1,8 @@
 // Renders documents for the Python-driven tests and the docs:
 //   synth_render_tool clean OUT_DIR [SEED]   one clean page per (type, layout): <type>-<layout>.png
 //                                            + <type>-<layout>.json (regions)
+//   synth_render_tool preview OUT_DIR [WIDTH] one degraded page per type with boxes and QA drawn,
+//                                            scaled to WIDTH px: <type>.jpg (docs/synth/)
 // The OCR legibility test (tests/reference/synth_ocr.py) reads these.
 #include <cstdio>
 #include <fstream>
@@ -9,7 +11,10 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "data/formats/record.h"
+#include <opencv2/imgproc.hpp>
+
 #include "synth/config.h"
+#include "synth/dataset.h"
 #include "synth/docs/types.h"
 #include "synth/generator.h"
 
@@ -21,6 +26,21 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string out = argv[2];
+  if (std::string(argv[1]) == "preview") {
+    const int width = argc > 3 ? std::atoi(argv[3]) : 480;
+    TextRenderer renderer;
+    for (const auto& t : doc_types()) {
+      SynthConfig cfg;
+      cfg.seed = 3;
+      cfg.doc_types = {{t.name, 1.0}};
+      const GeneratedDoc g = generate_document(cfg, 0, renderer, false);
+      const cv::Mat full = draw_preview(g, renderer, cfg.font_dir);
+      cv::Mat small;
+      cv::resize(full, small, cv::Size(width, full.rows * width / full.cols), 0, 0, cv::INTER_AREA);
+      cv::imwrite(out + "/" + t.name + ".jpg", small, {cv::IMWRITE_JPEG_QUALITY, 72});
+    }
+    return 0;
+  }
   const uint64_t seed = argc > 3 ? std::stoull(argv[3]) : 1;
   SynthConfig cfg;
   TextRenderer renderer;
