@@ -49,28 +49,11 @@ Job run_job(const std::string& name, int world, const std::string& mode,
   return job;
 }
 
-// Plain LibTorch on the whole global batch: grads of step 0 and weights after `steps` SGD steps.
-std::pair<torch::Tensor, torch::Tensor> reference(int64_t steps, int64_t global, double lr) {
-  dist_test::TinyMlp model(100);  // rank 0's initialisation, which the broadcast spreads
-  torch::Tensor grads0;
-  for (int64_t step = 0; step < steps; ++step) {
-    auto [x, y] = dist_test::global_batch(step, global);
-    torch::mse_loss(model.forward(x), y).backward();
-    if (step == 0) grads0 = dist_test::flatten(model.params, true).clone();
-    torch::NoGradGuard ng;
-    for (auto& p : model.params) {
-      p.sub_(p.grad() * lr);
-      p.mutable_grad().zero_();
-    }
-  }
-  return {grads0, dist_test::flatten(model.params, false)};
-}
-
 void expect_matches_reference(const Job& job, int world, int64_t steps) {
   for (int r = 0; r < world; ++r) {
     ASSERT_EQ(job.exits[r].code, 0) << "rank " << r << " log:\n" << job.logs[r];
   }
-  auto [ref_grads, ref_weights] = reference(steps, 16, 0.1);
+  auto [ref_grads, ref_weights] = dist_test::reference(steps, 16, 0.1);
   for (int r = 0; r < world; ++r) {
     auto grads = dist_test::read_floats(job.dir + "/grads_rank" + std::to_string(r) + ".bin");
     auto weights = dist_test::read_floats(job.dir + "/weights_rank" + std::to_string(r) + ".bin");
@@ -138,6 +121,13 @@ TEST(DistFailures, KilledRankIsNamedByTheOthers) {
   auto job = run_job("kill", 3, "kill", {"victim=1", "timeout_s=10", "heartbeat_s=0.5"}, 60);
   EXPECT_EQ(job.exits[1].signal, SIGKILL);
   expect_failure_named(job, 1, 10, "rank 1 ");
+}
+
+TEST(DistFailures, KilledStoreHostIsNamedByTheOthers) {
+  // Rank 0 hosts the store here (no launcher): the survivors lose the store and say so.
+  auto job = run_job("kill0", 3, "kill", {"victim=0", "timeout_s=10", "heartbeat_s=0.5"}, 60);
+  EXPECT_EQ(job.exits[0].signal, SIGKILL);
+  expect_failure_named(job, 0, 10, "rank 0");
 }
 
 TEST(DistFailures, StoppedRankIsNamedByTheOthers) {

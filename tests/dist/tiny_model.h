@@ -59,4 +59,21 @@ inline torch::Tensor read_floats(const std::string& path) {
   return t;
 }
 
+// Plain LibTorch on the whole global batch: grads of step 0 and weights after `steps` SGD steps.
+inline std::pair<torch::Tensor, torch::Tensor> reference(int64_t steps, int64_t global, double lr) {
+  TinyMlp model(100);  // rank 0's initialisation, which the broadcast spreads
+  torch::Tensor grads0;
+  for (int64_t step = 0; step < steps; ++step) {
+    auto [x, y] = global_batch(step, global);
+    torch::mse_loss(model.forward(x), y).backward();
+    if (step == 0) grads0 = flatten(model.params, true).clone();
+    torch::NoGradGuard ng;
+    for (auto& p : model.params) {
+      p.sub_(p.grad() * lr);
+      p.mutable_grad().zero_();
+    }
+  }
+  return {grads0, flatten(model.params, false)};
+}
+
 }  // namespace dist_test
