@@ -5,6 +5,7 @@
 #include <memory>
 
 #include <stb_image.h>
+#include <webp/decode.h>
 
 #include "models/core/error.h"
 #include "models/core/fs.h"
@@ -39,13 +40,26 @@ RgbImage decode_with_stb(std::string_view bytes, const std::string& name) {
   return img;
 }
 
+// libwebp's MODE_RGB output ignores an alpha plane, as PIL's convert("RGB") does.
+RgbImage decode_with_webp(std::string_view bytes, const std::string& name) {
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  int w = 0, h = 0;
+  std::unique_ptr<uint8_t, void (*)(void*)> pixels(WebPDecodeRGB(data, bytes.size(), &w, &h), WebPFree);
+  if (!pixels)
+    throw Error("cannot decode image: corrupt or unsupported WebP", name,
+                "re-encode the image or drop the sample");
+  RgbImage img;
+  img.width = w;
+  img.height = h;
+  img.rgb.assign(pixels.get(), pixels.get() + static_cast<size_t>(w) * h * 3);
+  return img;
+}
+
 }  // namespace
 
 RgbImage decode_image(std::string_view bytes, const std::string& name) {
   if (bytes.empty()) throw Error("image file is empty", name);
-  if (is_webp(bytes))
-    throw Error("WebP images are not supported by this build", name,
-                "convert the dataset's images to JPEG or PNG");
+  if (is_webp(bytes)) return decode_with_webp(bytes, name);
   return decode_with_stb(bytes, name);
 }
 

@@ -44,6 +44,12 @@ TEST(ImageErrors, EmptyAndUnknownFormats) {
             std::string::npos);
 }
 
+TEST(ImageErrors, CorruptWebpNamesFile) {
+  const std::string bytes = std::string("RIFF\x20\0\0\0WEBPVP8 ", 16) + std::string(24, '\x7f');
+  const std::string msg = expect_error([&] { decode_image(bytes, "scans/page-3.webp"); });
+  EXPECT_NE(msg.find("scans/page-3.webp"), std::string::npos) << msg;
+}
+
 TEST(ImageErrors, TruncatedJpegNamesFile) {
   // A valid JPEG SOI + APP0 header with the rest cut off.
   const std::string bytes("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00", 20);

@@ -1,7 +1,7 @@
 """Expected pixel_values for vlmforge's image preprocessing, from transformers' SigLIP processor.
 
 Writes $VLMFORGE_FIXTURES/data_image/: a handful of images made with Pillow (PNG RGB / grey /
-RGBA / palette, JPEG 4:2:0 and 4:4:4, up- and down-scaled, non-square), and pixel_values.safetensors
+RGBA / palette, JPEG 4:2:0 and 4:4:4, WebP lossless and lossy, up- and down-scaled, non-square), and pixel_values.safetensors
 holding, for each image and each size in (384, 224), transformers.SiglipImageProcessorPil's output
 (the PIL backend; the torchvision backend needs torchvision, absent from the venv) with its
 defaults: do_convert_rgb, bicubic resize to size x size, rescale 1/255, mean = std = 0.5.
@@ -55,6 +55,8 @@ def make_images(out_dir):
     photo = smooth_noise(rng, 600, 800, 3)
     save("jpeg420_800x600.jpg", Image.fromarray(photo), quality=90, subsampling=2)
     save("jpeg444_800x600.jpg", Image.fromarray(photo), quality=95, subsampling=0)
+    save("webp_lossless_300x200.webp", Image.fromarray(smooth_noise(rng, 200, 300, 3)), lossless=True)
+    save("webp_lossy_640x480.webp", Image.fromarray(photo), quality=85)
     return made
 
 
