@@ -16,6 +16,7 @@
 
 #include "models/core/error.h"
 #include "train/dist/compat.h"
+#include "train/dist/liveness.h"
 
 extern char** environ;
 
@@ -236,9 +237,23 @@ int launch_workers(const LaunchOptions& opts, const std::vector<std::string>& co
       return 128 + sig;
     }
     if (failure) {
-      std::fprintf(stderr, "launch: worker rank %d (local %d, pid %d) %s; stopping the other workers\n",
-                   failure->rank, failure->local_rank, static_cast<int>(failure->pid),
-                   describe_status(failure->status).c_str());
+      const std::string reason = "worker rank " + std::to_string(failure->rank) + " (node " +
+                                 std::to_string(opts.node_rank) + ", pid " +
+                                 std::to_string(failure->pid) + ") " +
+                                 describe_status(failure->status);
+      std::fprintf(stderr, "launch: %s; stopping the other workers\n", reason.c_str());
+      // Post the reason before stopping this node's other workers, so every rank of the job
+      // (here and on other nodes) names this worker rather than its collateral.
+      try {
+        if (!store) {
+          store = compat::make_tcp_store(opts.master_addr, static_cast<uint16_t>(opts.master_port),
+                                         false, world, std::chrono::seconds(5));
+        }
+        post_job_abort(*store, reason + ", reported by the launcher of node " +
+                                   std::to_string(opts.node_rank));
+      } catch (const std::exception&) {
+        // The store's host is gone too; the workers' own diagnosis still applies.
+      }
       stop_all(workers, opts.grace_s);
       return exit_code_of(failure->status);
     }

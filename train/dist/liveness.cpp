@@ -27,6 +27,10 @@ std::string rank_list(const std::vector<int>& ranks) {
 
 }  // namespace
 
+std::string post_job_abort(c10d::Store& store, const std::string& reason) {
+  return text(store.compareSet(kAbortKey, {}, bytes(reason)));
+}
+
 LivenessMonitor::LivenessMonitor(c10::intrusive_ptr<c10d::Store> store, int rank, int world_size,
                                  std::chrono::milliseconds interval,
                                  std::chrono::milliseconds timeout, std::string store_address)
@@ -44,7 +48,7 @@ LivenessMonitor::LivenessMonitor(c10::intrusive_ptr<c10d::Store> store, int rank
   };
   const auto now = std::chrono::steady_clock::now();
   for (int r = 0; r < world_size_; ++r) {
-    if (r != rank_) peers_[r] = Peer{"", now};
+    if (r != rank_) peers_[r] = Peer{"", now, 0};
   }
 }
 
@@ -78,7 +82,7 @@ void LivenessMonitor::beat() {
   size_t i = 0;
   for (auto& [r, peer] : peers_) {
     std::string v = text(values[i++]);
-    if (v != peer.value) peer = Peer{std::move(v), now};
+    if (v != peer.value) peer = Peer{std::move(v), now, peer.changes + 1};
   }
 }
 
@@ -107,14 +111,13 @@ std::string LivenessMonitor::lost_peers_locked(std::chrono::milliseconds older_t
   return s.str();
 }
 
-std::string LivenessMonitor::behind_peers_locked(
-    std::chrono::steady_clock::time_point heard_since) const {
+std::string LivenessMonitor::behind_peers_locked(const std::map<int, uint64_t>& baseline) const {
   const uint64_t mine = seq_.load();
   std::vector<int> behind;
   for (const auto& [r, peer] : peers_) {
-    if (!peer.value.empty() && seq_of(peer.value) < mine && peer.last_change >= heard_since) {
-      behind.push_back(r);
-    }
+    // Two changes seen since `baseline`: the second value was written after the first was
+    // read, so it shows where the peer is now, not where it was before the failure.
+    if (peer.changes >= baseline.at(r) + 2 && seq_of(peer.value) < mine) behind.push_back(r);
   }
   if (behind.empty()) return "";
   return rank_list(behind) + " alive but behind: never entered collective #" +
@@ -159,16 +162,19 @@ void LivenessMonitor::run() {
 std::string LivenessMonitor::post_abort(const std::string& reason) {
   try {
     std::lock_guard<std::mutex> store_lock(store_mutex_);
-    // compareSet with an empty expected value creates the key only when it is absent.
-    return text(store_->compareSet(kAbortKey, {}, bytes(reason)));
+    return post_job_abort(*store_, reason);
   } catch (const std::exception&) {
     return reason;
   }
 }
 
 std::string LivenessMonitor::diagnose(std::chrono::milliseconds patience) {
-  const auto started = std::chrono::steady_clock::now();
-  const auto deadline = started + patience;
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  std::map<int, uint64_t> baseline;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [r, peer] : peers_) baseline[r] = peer.changes;
+  }
   // A peer that died a moment ago is silent for only a moment: wait until it has missed two
   // beats before calling it lost.
   const auto stale = 2 * interval_ + std::chrono::milliseconds(250);
@@ -181,11 +187,9 @@ std::string LivenessMonitor::diagnose(std::chrono::milliseconds patience) {
         std::string lost = lost_peers_locked(stale);
         if (!lost.empty()) return lost;
         // A peer heard from since the failure yet behind in collectives is alive and stuck.
-        std::string behind = behind_peers_locked(started);
+        std::string behind = behind_peers_locked(baseline);
         if (!behind.empty()) return behind;
-        if (std::chrono::steady_clock::now() >= deadline) {
-          return behind_peers_locked(std::chrono::steady_clock::time_point::min());
-        }
+        if (std::chrono::steady_clock::now() >= deadline) return "";
       }
       std::this_thread::sleep_for(interval_ / 4);
     }

@@ -23,6 +23,11 @@ namespace vlmforge::dist {
 
 inline constexpr int kPeerFailureExitCode = 3;
 
+// Posts `reason` as the job's abort reason unless one is already there (compareSet with an
+// empty expected value creates the key only when absent); returns the reason that stands. Used
+// by the monitors and by `vlmforge launch` when one of its workers dies.
+std::string post_job_abort(c10d::Store& store, const std::string& reason);
+
 class LivenessMonitor {
  public:
   // `store` must be this thread's own connection (not shared with the process group).
@@ -57,11 +62,12 @@ class LivenessMonitor {
   struct Peer {
     std::string value;
     std::chrono::steady_clock::time_point last_change;
+    uint64_t changes = 0;  // value changes seen so far
   };
   void run();
   void beat();
   std::string lost_peers_locked(std::chrono::milliseconds older_than) const;
-  std::string behind_peers_locked(std::chrono::steady_clock::time_point heard_since) const;
+  std::string behind_peers_locked(const std::map<int, uint64_t>& baseline) const;
   std::string read_abort();
 
   c10::intrusive_ptr<c10d::Store> store_;
