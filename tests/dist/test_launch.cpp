@@ -109,6 +109,29 @@ TEST(Launch, KilledWorkerFailsTheJob) {
   EXPECT_NE(log.find("worker rank 2"), std::string::npos) << log;
 }
 
+TEST(Launch, TorchrunWithItsAgentStore) {
+  // torchrun hosts the store in its agent (TORCHELASTIC_USE_AGENT_STORE=True): the workers
+  // connect as clients under /worker/attempt_0/.
+  const char* python = std::getenv("VLMFORGE_PYTHON");
+  if (!python || !fs::exists(python)) GTEST_SKIP() << "no project venv python (VLMFORGE_PYTHON)";
+  TempDir dir("torchrun");
+  std::vector<std::string> argv{python, "-m", "torch.distributed.run", "--nproc-per-node", "2",
+                                "--master-port", std::to_string(dist_test::free_port()),
+                                "--no-python", DIST_WORKER, "train", dir.path,
+                                "bucket_mb=0.001", "steps=3"};
+  const auto exits = dist_test::wait_all(
+      {dist_test::spawn(argv, {{"OMP_NUM_THREADS", "1"}}, dir.path + "/torchrun.log")}, 180);
+  ASSERT_EQ(exits[0].code, 0) << dist_test::slurp(dir.path + "/torchrun.log");
+  auto [ref_grads, ref_weights] = dist_test::reference(3, 16, 0.1);
+  for (int r = 0; r < 2; ++r) {
+    auto w = dist_test::read_floats(dir.path + "/weights_rank" + std::to_string(r) + ".bin");
+    ASSERT_EQ(w.numel(), ref_weights.numel());
+    const double diff = (w - ref_weights).abs().max().item<double>();
+    std::cout << "torchrun, rank " << r << ": weights max-abs-diff " << diff << "\n";
+    EXPECT_LE(diff, 1e-5);
+  }
+}
+
 TEST(Launch, VlmforgeBinaryRunsSubcommandsAndPrograms) {
   const char* exe = std::getenv("VLMFORGE_EXE");
   if (!exe || !fs::exists(exe)) GTEST_SKIP() << "vlmforge binary not built (VLMFORGE_EXE)";
