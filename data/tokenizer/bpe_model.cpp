@@ -39,26 +39,23 @@ bool json_bool_field(const nlohmann::json& j, const char* key, bool dflt) {
 
 }  // namespace
 
-BpeModel::BpeModel(const nlohmann::json& model, const std::string& where)
+BpeModel::BpeModel(const nlohmann::json& model,
+                   std::vector<std::pair<std::string, int32_t>> vocab,
+                   const std::vector<std::pair<std::string, std::string>>& merges,
+                   const std::string& where)
     : cache_(1 << 17, 256) {
   const std::string w = where + ": model";
-  if (!model.contains("vocab") || !model["vocab"].is_object())
-    throw Error("BPE model has no \"vocab\" object", w);
-  if (!model.contains("merges") || !model["merges"].is_array())
-    throw Error("BPE model has no \"merges\" array", w);
   if (model.contains("dropout") && !model["dropout"].is_null() &&
       model["dropout"].get<double>() > 0.0)
     throw Error("BPE dropout is not supported (encoding would be random)", w + ".dropout",
                 "set \"dropout\": null");
 
   int32_t max_id = -1;
-  vocab_.reserve(model["vocab"].size() * 2);
-  for (const auto& [tok, idj] : model["vocab"].items()) {
-    if (!idj.is_number_integer()) throw Error("vocab id of \"" + tok + "\" is not an integer", w);
-    int32_t id = idj.get<int32_t>();
+  vocab_.reserve(vocab.size() * 2);
+  for (auto& [tok, id] : vocab) {
     if (id < 0) throw Error("negative vocab id for \"" + tok + "\"", w);
-    vocab_[tok] = id;
     max_id = std::max(max_id, id);
+    vocab_[std::move(tok)] = id;
   }
   id_to_token_.assign(static_cast<size_t>(max_id + 1), std::string());
   id_present_.assign(static_cast<size_t>(max_id + 1), 0);
@@ -78,31 +75,16 @@ BpeModel::BpeModel(const nlohmann::json& model, const std::string& where)
     if (unk_id_ < 0) throw Error("unk_token \"" + unk + "\" is not in the vocabulary", w);
   }
 
-  const auto& merges = model["merges"];
   size_t cap = 16;
   while (cap < merges.size() * 2 + 2) cap <<= 1;
   merge_keys_.assign(cap, kEmptyKey);
   merge_vals_.assign(cap, Merge{0, 0});
+  std::string merged;
   for (size_t rank = 0; rank < merges.size(); ++rank) {
-    const auto& m = merges[rank];
-    std::string a, b;
-    if (m.is_string()) {
-      const std::string& s = m.get_ref<const std::string&>();
-      size_t sp = s.find(' ');
-      if (sp == std::string::npos || s.find(' ', sp + 1) != std::string::npos)
-        throw Error("merge \"" + s + "\" is not two tokens separated by one space",
-                    w + ".merges[" + std::to_string(rank) + "]");
-      a = s.substr(0, sp);
-      b = s.substr(sp + 1);
-    } else if (m.is_array() && m.size() == 2 && m[0].is_string() && m[1].is_string()) {
-      a = m[0].get<std::string>();
-      b = m[1].get<std::string>();
-    } else {
-      throw Error("merge is neither \"a b\" nor [\"a\", \"b\"]",
-                  w + ".merges[" + std::to_string(rank) + "]");
-    }
+    const auto& [a, b] = merges[rank];
     int32_t ia = token_to_id(a), ib = token_to_id(b);
-    std::string merged = a + (b.size() >= prefix_.size() ? b.substr(prefix_.size()) : b);
+    merged.assign(a);
+    merged.append(b, b.size() >= prefix_.size() ? prefix_.size() : 0, std::string::npos);
     int32_t inew = token_to_id(merged);
     if (ia < 0 || ib < 0 || inew < 0)
       throw Error("merge \"" + a + " " + b + "\" uses a token missing from the vocabulary",

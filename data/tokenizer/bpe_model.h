@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "data/tokenizer/word_cache.h"
@@ -23,8 +24,12 @@ namespace vlmforge::tokenizer {
 
 class BpeModel {
  public:
-  // `where` names the file for errors. Throws vlmforge::Error on malformed vocab/merges.
-  BpeModel(const nlohmann::json& model, const std::string& where);
+  // `model` holds the options (unk_token, byte_fallback, ...); vocab and merges come separately
+  // (see tokenizer_json_reader.h). `where` names the file for errors. Throws vlmforge::Error on
+  // merges that use tokens missing from the vocabulary.
+  BpeModel(const nlohmann::json& model, std::vector<std::pair<std::string, int32_t>> vocab,
+           const std::vector<std::pair<std::string, std::string>>& merges,
+           const std::string& where);
 
   // Appends the ids of one pre-token.
   void tokenize(std::string_view word, std::vector<int32_t>& out) const;

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "data/tokenizer/json_fields.h"
+#include "data/tokenizer/tokenizer_json_reader.h"
 #include "data/tokenizer/utf8.h"
 #include "models/core/fs.h"
 
@@ -35,7 +36,7 @@ std::string config_token(const nlohmann::json& cfg, const char* key) {
 }  // namespace
 
 std::unique_ptr<HfTokenizer> HfTokenizer::from_file(const std::string& path) {
-  nlohmann::json j = parse_json_file(path);
+  TokenizerJson parts = read_tokenizer_json(read_file(path), path);
   std::filesystem::path cfg_path = std::filesystem::path(path).parent_path() / "tokenizer_config.json";
   nlohmann::json cfg;
   bool have_cfg = false;
@@ -44,25 +45,34 @@ std::unique_ptr<HfTokenizer> HfTokenizer::from_file(const std::string& path) {
     cfg = parse_json_file(cfg_path.string());
     have_cfg = true;
   }
-  return from_json(j, path, have_cfg ? &cfg : nullptr);
+  return from_parts(std::move(parts), path, have_cfg ? &cfg : nullptr);
 }
 
 std::unique_ptr<HfTokenizer> HfTokenizer::from_json(const nlohmann::json& j,
                                                     const std::string& where,
                                                     const nlohmann::json* config) {
+  return from_parts(split_tokenizer_json(j, where), where, config);
+}
+
+std::unique_ptr<HfTokenizer> HfTokenizer::from_parts(TokenizerJson parts,
+                                                     const std::string& where,
+                                                     const nlohmann::json* config) {
+  const nlohmann::json& j = parts.doc;
   if (!j.is_object()) throw Error("tokenizer.json is not a JSON object", where);
   std::unique_ptr<HfTokenizer> t(new HfTokenizer());
   t->where_ = where;
   const auto& model = require_field(j, "model", where);
   // Files written by tokenizers < 0.10 have no "type"; they are all BPE when they have merges.
   std::string type = model.contains("type") ? field<std::string>(model, "type", where + ".model")
-                     : model.contains("merges") ? "BPE"
-                                                : "";
+                     : parts.has_merges        ? "BPE"
+                                               : "";
   if (type != "BPE")
     throw Error("unsupported model type \"" + type + "\"", where + ".model",
                 "only BPE tokenizer.json files are supported; use the SentencePiece .model for "
                 "Unigram tokenizers");
-  t->model_ = std::make_unique<BpeModel>(model, where);
+  if (!parts.has_vocab) throw Error("BPE model has no \"vocab\" object", where + ": model");
+  if (!parts.has_merges) throw Error("BPE model has no \"merges\" array", where + ": model");
+  t->model_ = std::make_unique<BpeModel>(model, std::move(parts.vocab), parts.merges, where);
   t->normalizer_ = make_normalizer(field_or<nlohmann::json>(j, "normalizer", nullptr, where),
                                    where + ": normalizer");
   t->pre_tokenizer_ = make_pre_tokenizer(

@@ -18,6 +18,8 @@
 
 namespace vlmforge::tokenizer {
 
+struct TokenizerJson;
+
 class HfTokenizer : public Tokenizer {
  public:
   // Reads `path`; special-token roles come from a tokenizer_config.json beside it when present.
@@ -36,6 +38,9 @@ class HfTokenizer : public Tokenizer {
 
  private:
   HfTokenizer() = default;
+  static std::unique_ptr<HfTokenizer> from_parts(TokenizerJson parts,
+                                                 const std::string& where,
+                                                 const nlohmann::json* config);
   void encode_segment(std::string_view text, bool at_input_start,
                       std::vector<int32_t>& ids) const;
   void encode_normalized(std::string& text, bool at_input_start, std::vector<int32_t>& ids) const;

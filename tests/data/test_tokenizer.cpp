@@ -111,6 +111,23 @@ TEST(Tokenizer, MergesApplyByRankAndUnknownsFuseOnlyWhenAsked) {
   expect_error([&] { tok->decode({7}); }, {"token id 7", "outside the vocabulary"});
 }
 
+// Files are read by the streaming reader (vocab/merges never become a JSON tree): both merge
+// spellings load, and malformed entries name the model.
+TEST(Tokenizer, StreamingFileReaderMatchesInMemoryJson) {
+  auto j = tiny_bpe();
+  j["model"]["merges"] = nlohmann::json::array(
+      {nlohmann::json::array({"a", "b"}), nlohmann::json::array({"ab", "c"})});
+  auto from_file = vt::load_tokenizer(write("pairs.json", j.dump()));
+  EXPECT_EQ(from_file->encode("cabc<eos>"), (std::vector<int32_t>{2, 4, 6}));
+  j["model"]["vocab"]["d"] = "7";
+  expect_error([&] { vt::load_tokenizer(write("badvocab.json", j.dump())); },
+               {"model", "vocab id of \"d\""});
+  j = tiny_bpe();
+  j["model"]["merges"] = {"a b c"};
+  expect_error([&] { vt::load_tokenizer(write("badmerge.json", j.dump())); },
+               {"model", "a b c"});
+}
+
 TEST(Tokenizer, NotATokenizerFileIsAnError) {
   std::string p = write("junk.model", std::string("\x01\x02garbage", 9));
   EXPECT_THROW(vt::load_tokenizer(p), vlmforge::Error);
