@@ -71,7 +71,7 @@ int run(const std::string& mode, const std::string& out, std::map<std::string, d
                             dist_test::flatten(model.params, false));
     std::cout << "rank " << rank << " buckets " << bucketer.num_buckets()
               << " launched_during_backward " << bucketer.launched_during_backward()
-              << std::endl;
+              << " collectives " << bucketer.collectives_launched() << std::endl;
     dist.shutdown();
     return 0;
   }

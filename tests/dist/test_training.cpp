@@ -80,6 +80,9 @@ TEST(DistTraining, FourRanksWithAccumulation) {
   // Local batch 4 = 2 micro-steps of 2; only the second backward all-reduces.
   auto job = run_job("four", 4, "train", {"accum=2", "steps=3", "bucket_mb=0.002"}, 180);
   expect_matches_reference(job, 4, 3);
+  // 3 buckets x 3 optimizer steps: the no_sync micro-steps launched nothing.
+  EXPECT_NE(job.logs[0].find("buckets 3 launched_during_backward 3 collectives 9"),
+            std::string::npos) << job.logs[0];
 }
 
 TEST(DistTraining, WorldSizeOneIsPlainTraining) {

@@ -78,6 +78,7 @@ void GradientBucketer::launch_locked(Bucket& b) {
     }
   }
   b.work = dist_.all_reduce_sum_async(b.flat);
+  ++collectives_launched_;
 }
 
 void GradientBucketer::finish() {

@@ -13,6 +13,7 @@
 //   bucketer.finish();  // waits, averages, writes .grad; then clip + optimizer.step()
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -51,6 +52,8 @@ class GradientBucketer {
   // Buckets launched from inside backward (before finish()) on the last synced step: > 0 means
   // communication overlapped with backward.
   size_t launched_during_backward() const { return launched_in_backward_; }
+  // Bucket all-reduces launched since construction (no_sync micro-steps add none).
+  size_t collectives_launched() const { return collectives_launched_; }
 
  private:
   struct Bucket {
@@ -71,8 +74,8 @@ class GradientBucketer {
   std::vector<bool> ready_;        // param index -> gradient accumulated this step
   std::vector<Bucket> buckets_;
   size_t next_to_launch_ = 0;
-  size_t launched_in_backward_ = 0, launched_this_step_ = 0;
-  bool sync_ = true;
+  size_t launched_in_backward_ = 0, launched_this_step_ = 0, collectives_launched_ = 0;
+  std::atomic<bool> sync_{true};  // read by hooks on autograd threads
   std::mutex mutex_;  // hooks may run on autograd's device threads
 };
 
