@@ -131,8 +131,11 @@ NamedTensors hf_llava_tensors(const VisionLanguageModel& model, torch::ScalarTyp
     }
     auto it = lora.find(slot.name);
     if (it != lora.end()) {
-      // W' = W + scaling · B A in fp32, then the export dtype (as merge_lora, on a copy).
-      t = t.to(torch::kFloat32) + it->second->delta().to(t.device(), torch::kFloat32);
+      // W' = W + scaling · B A, all in fp32 (also for bf16 adapters), then the export dtype.
+      const LoraAdapter& a = *it->second;
+      const torch::Tensor delta =
+          torch::matmul(a.B.to(torch::kFloat32), a.A.to(torch::kFloat32)) * a.spec.scaling();
+      t = t.to(torch::kFloat32) + delta.to(t.device());
       ++merged;
     }
     out.emplace_back(slot.name, t.to(torch::kCPU, dtype).contiguous());

@@ -12,6 +12,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <functional>
 
@@ -69,7 +71,9 @@ const torch::Tensor* find(const NamedTensors& t, const std::string& name) {
 }
 
 std::string temp_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("vlmforge_export_test_" + name);
+  // Per process: several build trees may run this binary at the same time.
+  const fs::path d = fs::temp_directory_path() /
+                     ("vlmforge_export_test_" + std::to_string(::getpid()) + "_" + name);
   fs::remove_all(d);
   return d.string();
 }
