@@ -133,6 +133,26 @@ TEST(DistFailures, KilledStoreHostIsNamedByTheOthers) {
   expect_failure_named(job, 0, 10, "rank 0");
 }
 
+TEST(DistFailures, MissingRankIsNamedAtRendezvous) {
+  // Only rank 0 of 2 starts: it must give up after timeout_s and name rank 1.
+  Job job;
+  job.dir = (fs::temp_directory_path() / ("vlmforge_dist_missing_" + std::to_string(getpid()))).string();
+  fs::create_directories(job.dir);
+  const pid_t pid = dist_test::spawn(
+      {DIST_WORKER, "kill", job.dir, "victim=5", "timeout_s=4", "heartbeat_s=0.5"},
+      {{"RANK", "0"}, {"WORLD_SIZE", "2"}, {"MASTER_ADDR", "127.0.0.1"},
+       {"MASTER_PORT", std::to_string(dist_test::free_port())}},
+      job.dir + "/rank0.log");
+  const auto exits = dist_test::wait_all({pid}, 30);
+  const std::string log = dist_test::slurp(job.dir + "/rank0.log");
+  std::cout << "rank 0 alone exited with " << exits[0].code << " after " << exits[0].seconds
+            << " s: " << log.substr(0, log.find('\n')) << "\n";
+  EXPECT_FALSE(exits[0].timed_out);
+  EXPECT_NE(exits[0].code, 0);
+  EXPECT_LE(exits[0].seconds, 4 + 1.5 + 5);
+  EXPECT_NE(log.find("rank 1 never joined"), std::string::npos) << log;
+}
+
 TEST(DistFailures, StoppedRankIsNamedByTheOthers) {
   // SIGSTOP freezes every thread of rank 2, heartbeats included; wait_all kills it at the end.
   auto job = run_job("stop", 3, "stop", {"victim=2", "timeout_s=6", "heartbeat_s=0.5"}, 30, 2);

@@ -94,20 +94,26 @@ std::string LivenessMonitor::read_abort() {
 
 std::string LivenessMonitor::lost_peers_locked(std::chrono::milliseconds older_than) const {
   const auto now = std::chrono::steady_clock::now();
-  std::vector<int> lost;
+  std::vector<int> lost, never_joined;
   double silent_s = 0;
   for (const auto& [r, peer] : peers_) {
     const auto silent = now - peer.last_change;
-    if (silent > older_than) {
-      lost.push_back(r);
-      silent_s = std::max(silent_s, std::chrono::duration<double>(silent).count());
-    }
+    if (silent <= older_than) continue;
+    (peer.value.empty() ? never_joined : lost).push_back(r);
+    silent_s = std::max(silent_s, std::chrono::duration<double>(silent).count());
   }
-  if (lost.empty()) return "";
   std::ostringstream s;
   s.precision(3);
-  s << rank_list(lost) << " sent no heartbeat for " << silent_s
-    << " s (process died, was killed or is stopped); detected by rank " << rank_;
+  if (!lost.empty()) {
+    s << rank_list(lost) << " sent no heartbeat for " << silent_s
+      << " s (process died, was killed or is stopped)";
+  } else if (!never_joined.empty()) {
+    s << rank_list(never_joined) << " never joined the job within " << silent_s
+      << " s (not started, or started with another MASTER_ADDR/PORT or world size)";
+  } else {
+    return "";
+  }
+  s << "; detected by rank " << rank_;
   return s.str();
 }
 
