@@ -30,8 +30,8 @@ int draw_table(Page& page, int x, int top, int width, const std::vector<TableCol
 // Region label "stamp", text = ring text + " " + centre text.
 cv::Rect draw_stamp(Page& page, cv::Point centre, int radius, const std::string& ring_text,
                     const std::string& centre_text);
-// A pen scribble inside `area`; region label "signature" with the signer's surname as text is not
-// drawn (a signature is not legible), so its text is empty.
+// A pen scribble inside `area`. Region label "signature" with empty text: a signature is not
+// legible, so there is nothing to transcribe.
 cv::Rect draw_signature(Page& page, const cv::Rect& area);
 // Simple logo: a geometric mark and the brand name. Region label "logo", text = brand.
 cv::Rect draw_logo(Page& page, cv::Point top_left, int height, const std::string& brand);
