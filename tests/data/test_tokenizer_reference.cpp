@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -177,4 +178,30 @@ TEST(TokenizerReference, TrainedSentencePieceMatchesSpmTrain) {
   EXPECT_GE(shared, ours->vocab_size() * 95 / 100);
   std::filesystem::remove(prefix + ".model");
   std::filesystem::remove(prefix + ".vocab");
+}
+
+// encode is shared by data-loader threads: four threads over the same lines (sharing the word
+// cache while it fills) must reproduce the reference ids.
+TEST(TokenizerReference, ConcurrentEncodeMatchesReference) {
+  auto tok = vt::load_tokenizer(fixtures() + "/qwen3/tokenizer.json");
+  auto corpus = read_jsonl(fixtures() + "/corpus.jsonl");
+  auto ref = read_jsonl(fixtures() + "/qwen3.ref.jsonl");
+  const size_t n = std::min<size_t>(4000, corpus.size());
+  std::vector<std::string> texts;
+  std::vector<std::vector<int32_t>> want;
+  for (size_t i = 0; i < n; ++i) {
+    texts.push_back(corpus[i].get<std::string>());
+    want.push_back(ref[i]["ids"].get<std::vector<int32_t>>());
+  }
+  std::vector<size_t> bad(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (size_t k = 0; k < n; ++k) {
+        size_t i = (k + t * n / 4) % n;  // different starting points
+        if (tok->encode(texts[i]) != want[i]) ++bad[t];
+      }
+    });
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < 4; ++t) EXPECT_EQ(bad[t], 0u) << "thread " << t;
 }
