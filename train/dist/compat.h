@@ -29,6 +29,7 @@
 // NCCL only when this LibTorch has it and nccl.h is on the include path (the CUDA wheels keep
 // it in site-packages/nvidia/nccl/include).
 #if defined(USE_C10D_NCCL) && __has_include(<nccl.h>)
+#include <c10/cuda/CUDAFunctions.h>
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #define VLMFORGE_DIST_HAS_NCCL 1
 #else
@@ -87,6 +88,16 @@ inline c10::intrusive_ptr<c10d::Backend> make_nccl(const c10::intrusive_ptr<c10d
 #else
   (void)store, (void)rank, (void)world_size, (void)timeout;
   TORCH_CHECK(false, "this LibTorch build has no NCCL (USE_C10D_NCCL or nccl.h missing)");
+#endif
+}
+
+// Makes `index` the current CUDA device of this thread (NCCL's barrier and communicator setup
+// use the current device). No-op without NCCL.
+inline void set_cuda_device(int index) {
+#if VLMFORGE_DIST_HAS_NCCL
+  c10::cuda::set_device(static_cast<c10::DeviceIndex>(index));
+#else
+  (void)index;
 #endif
 }
 

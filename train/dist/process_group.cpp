@@ -91,6 +91,7 @@ Distributed::Distributed(const DistEnv& env, const DistConfig& cfg, torch::Devic
   try {
     auto pg_store = compat::make_prefix_store("vlmforge/pg", store_);
     if (backend_name_ == "nccl") {
+      compat::set_cuda_device(device_.has_index() ? device_.index() : env_.local_rank);
       backend_ = compat::make_nccl(pg_store, env_.rank, env_.world_size, timeout_);
     } else {
       const char* ifname = std::getenv("GLOO_SOCKET_IFNAME");
