@@ -16,7 +16,7 @@ log "Debian ${debian} ($(cat /etc/debian_version 2>/dev/null || echo '?'))"
 pkgs=(build-essential cmake ninja-build pkg-config git ccache
       libyaml-cpp-dev nlohmann-json3-dev libsentencepiece-dev sentencepiece libpcre2-dev libicu-dev
       libopencv-dev libopencv-contrib-dev libfreetype-dev libharfbuzz-dev
-      libstb-dev libwebp-dev libgtest-dev libgmock-dev libgloo-dev
+      libstb-dev libwebp-dev libjpeg62-turbo-dev libgtest-dev libgmock-dev libgloo-dev
       fonts-paratype fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-freefont-ttf
       tesseract-ocr tesseract-ocr-rus
       python3-venv iproute2)

@@ -7,6 +7,7 @@
 #include <stb_image.h>
 #include <webp/decode.h>
 
+#include "data/image/jpeg.h"
 #include "models/core/error.h"
 #include "models/core/fs.h"
 
@@ -60,6 +61,7 @@ RgbImage decode_with_webp(std::string_view bytes, const std::string& name) {
 RgbImage decode_image(std::string_view bytes, const std::string& name) {
   if (bytes.empty()) throw Error("image file is empty", name);
   if (is_webp(bytes)) return decode_with_webp(bytes, name);
+  if (is_jpeg(bytes)) return decode_jpeg(bytes, name);
   return decode_with_stb(bytes, name);
 }
 

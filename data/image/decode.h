@@ -1,6 +1,6 @@
-// Image decoding for the trainer: JPEG / PNG / BMP / GIF (first frame) through stb_image, WebP
-// through libwebp (Debian libwebp-dev). Every image becomes 8-bit RGB, the way Hugging Face image processors see it
-// after PIL's `image.convert("RGB")`: grey is replicated, an alpha channel is dropped (not
+// Image decoding for the trainer: PNG / BMP / GIF (first frame) through stb_image, JPEG through
+// libjpeg-turbo (as Pillow; data/image/jpeg.h), WebP through libwebp. Every image becomes 8-bit
+// RGB, the way Hugging Face image processors see it after PIL's `image.convert("RGB")`: grey is replicated, an alpha channel is dropped (not
 // composited), palettes are expanded. No EXIF rotation (transformers applies none either).
 #pragma once
 

@@ -83,5 +83,6 @@ inline std::string temp_folder(const std::string& name) {
 // Writes a w x h RGB PNG whose pixels are f(x, y, c); returns the encoded bytes.
 std::string png_bytes(int w, int h, uint8_t seed);
 void write_png(const std::string& path, int w, int h, uint8_t seed);
+std::string jpeg_bytes(int w, int h, uint8_t seed);  // quality 90
 
 }  // namespace vlmforge::test

@@ -7,6 +7,7 @@
 #include "data/image/decode.h"
 #include "data/image/pil_resample.h"
 #include "models/core/error.h"
+#include "tests/data_pipeline/helpers.h"
 
 namespace vlmforge::image {
 namespace {
@@ -55,6 +56,16 @@ TEST(ImageErrors, TruncatedJpegNamesFile) {
   const std::string bytes("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00", 20);
   const std::string msg = expect_error([&] { decode_image(bytes, "images/inv-000042.jpg"); });
   EXPECT_NE(msg.find("images/inv-000042.jpg"), std::string::npos) << msg;
+}
+
+TEST(ImageErrors, JpegCutInTheScanNamesFile) {
+  // Pillow refuses a JPEG cut inside its scan ("image file is truncated"); libjpeg only warns
+  // and pads with grey, so the decoder turns that warning into an error.
+  std::string bytes = test::jpeg_bytes(64, 48, 9);
+  EXPECT_EQ(decode_image(bytes, "whole.jpg").width, 64);
+  bytes.resize(bytes.size() / 2);
+  const std::string msg = expect_error([&] { decode_image(bytes, "images/half.jpg"); });
+  EXPECT_NE(msg.find("images/half.jpg"), std::string::npos) << msg;
 }
 
 TEST(ImageErrors, ResizeRejectsNearestAndEmpty) {
