@@ -103,6 +103,9 @@ LlavaLayout read_llava_config(const HfConfig& hf) {
   l.vision = SiglipConfig::from_hf(vc);
   l.text = text_config_from_hf(hf.section("text_config"));
   l.text.lm_head_bias = false;  // LlavaForConditionalGeneration's lm_head has no bias
+  // transformers ties the LLaVA head when the root or the text config says so.
+  l.text.tie_word_embeddings =
+      l.text.tie_word_embeddings || hf.get_bool("tie_word_embeddings", false);
   if (!hf.get_bool("multimodal_projector_bias", true))
     throw Error("projector without bias is not supported", hf.source);
   l.projector = projector_config(

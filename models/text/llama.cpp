@@ -7,7 +7,8 @@ namespace vlmforge {
 
 TextConfig llama_config(const HfConfig& hf) {
   TextConfig c;
-  read_common_text_fields(hf, c);
+  // LlamaConfig defaults (transformers).
+  read_common_text_fields(hf, TextDefaults{32000, 4096, 11008, 32, 32, 0, 2048, 10000.0}, c);
   c.norm = Norm::Kind::rms;
   c.norm_eps = hf.get_double("rms_norm_eps", 1e-6);
   c.qkv_bias = c.o_bias = hf.get_bool("attention_bias", false);

@@ -8,7 +8,8 @@ namespace vlmforge {
 
 TextConfig phi_config(const HfConfig& hf) {
   TextConfig c;
-  read_common_text_fields(hf, c);
+  // PhiConfig defaults (transformers).
+  read_common_text_fields(hf, TextDefaults{51200, 2048, 8192, 24, 32, 0, 2048, 10000.0}, c);
   if (!hf.has("partial_rotary_factor") &&
       !(hf.has("rope_parameters") && hf.j["rope_parameters"].contains("partial_rotary_factor")))
     c.partial_rotary_factor = 0.5;  // PhiConfig default

@@ -8,7 +8,8 @@ namespace vlmforge {
 
 TextConfig qwen2_config(const HfConfig& hf) {
   TextConfig c;
-  read_common_text_fields(hf, c);
+  // Qwen2Config defaults (transformers).
+  read_common_text_fields(hf, TextDefaults{151936, 4096, 22016, 32, 32, 32, 32768, 10000.0}, c);
   c.norm = Norm::Kind::rms;
   c.norm_eps = hf.get_double("rms_norm_eps", 1e-6);
   c.qkv_bias = true;

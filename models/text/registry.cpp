@@ -40,20 +40,21 @@ TextConfig text_config_from_hf(const HfConfig& hf) {
               hf.source, "supported: " + list);
 }
 
-void read_common_text_fields(const HfConfig& hf, TextConfig& c) {
-  c.vocab_size = hf.get_int("vocab_size");
-  c.hidden_size = hf.get_int("hidden_size");
-  c.intermediate_size = hf.get_int("intermediate_size");
-  c.num_layers = hf.get_int("num_hidden_layers");
-  c.num_heads = hf.get_int("num_attention_heads");
-  c.num_kv_heads = hf.get_int("num_key_value_heads", c.num_heads);
-  if (c.num_heads <= 0 || c.hidden_size % c.num_heads != 0)
-    throw Error("hidden_size must be a multiple of num_attention_heads", hf.source);
+void read_common_text_fields(const HfConfig& hf, const TextDefaults& d, TextConfig& c) {
+  c.vocab_size = hf.get_int("vocab_size", d.vocab_size);
+  c.hidden_size = hf.get_int("hidden_size", d.hidden_size);
+  c.intermediate_size = hf.get_int("intermediate_size", d.intermediate_size);
+  c.num_layers = hf.get_int("num_hidden_layers", d.num_layers);
+  c.num_heads = hf.get_int("num_attention_heads", d.num_heads);
+  c.num_kv_heads = hf.get_int("num_key_value_heads", d.num_kv_heads > 0 ? d.num_kv_heads : c.num_heads);
+  if (c.num_heads <= 0 || (!hf.has("head_dim") && c.hidden_size % c.num_heads != 0))
+    throw Error("hidden_size must be a multiple of num_attention_heads (or head_dim given)",
+                hf.source);
   c.head_dim = hf.get_int("head_dim", c.hidden_size / c.num_heads);
   if (c.num_kv_heads <= 0 || c.num_heads % c.num_kv_heads != 0)
     throw Error("num_attention_heads must be a multiple of num_key_value_heads", hf.source);
-  c.max_position_embeddings = hf.get_int("max_position_embeddings", 2048);
-  c.rope_theta = hf.rope_param("rope_theta", 10000.0);
+  c.max_position_embeddings = hf.get_int("max_position_embeddings", d.max_position_embeddings);
+  c.rope_theta = hf.rope_param("rope_theta", d.rope_theta);
   c.partial_rotary_factor = hf.rope_param("partial_rotary_factor", 1.0);
   c.tie_word_embeddings = hf.get_bool("tie_word_embeddings", false);
   // Scaled RoPE variants: "rope_scaling" (older configs) or "rope_parameters" (transformers 5).

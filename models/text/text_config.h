@@ -63,7 +63,16 @@ TextConfig llama_config(const HfConfig& hf);
 TextConfig text_config_from_hf(const HfConfig& hf);
 std::vector<std::string> supported_text_architectures();
 
+// The family's config-class defaults: transformers 4 wrote nested configs (LLaVA text_config)
+// as a diff against them, so a missing key means "the class default", not an error.
+struct TextDefaults {
+  int64_t vocab_size, hidden_size, intermediate_size, num_layers, num_heads;
+  int64_t num_kv_heads;  // 0 = same as num_heads
+  int64_t max_position_embeddings;
+  double rope_theta;
+};
+
 // Fields every family reads the same way (sizes, heads, rope).
-void read_common_text_fields(const HfConfig& hf, TextConfig& c);
+void read_common_text_fields(const HfConfig& hf, const TextDefaults& d, TextConfig& c);
 
 }  // namespace vlmforge

@@ -141,3 +141,28 @@ TEST(LoadErrors, AwqCheckpointDequantisesAtLoad) {
 
 }  // namespace
 }  // namespace vlmforge
+
+namespace vlmforge {
+namespace {
+
+// transformers 4 saved LLaVA text_config as a diff against the class defaults.
+TEST(HfConfigs, MissingKeysTakeTheFamilyDefaults) {
+  const TextConfig llama = text_config_from_hf(
+      {json{{"architectures", {"LlamaForCausalLM"}}, {"vocab_size", 32064}}, "llava-1.5 text_config"});
+  EXPECT_EQ(llama.hidden_size, 4096);
+  EXPECT_EQ(llama.intermediate_size, 11008);
+  EXPECT_EQ(llama.num_layers, 32);
+  EXPECT_EQ(llama.num_kv_heads, 32);
+  EXPECT_EQ(llama.vocab_size, 32064);
+  const TextConfig phi = text_config_from_hf({json{{"model_type", "phi"}}, "phi"});
+  EXPECT_EQ(phi.rotary_dim(), 32);  // Phi-1.5: head_dim 64, partial_rotary_factor 0.5
+  EXPECT_TRUE(phi.lm_head_bias);
+  const TextConfig qwen = text_config_from_hf(
+      {json{{"model_type", "qwen2"}, {"rope_parameters", {{"rope_theta", 1e6}}}}, "qwen"});
+  EXPECT_EQ(qwen.rope_theta, 1e6);
+  EXPECT_TRUE(qwen.qkv_bias);
+  EXPECT_FALSE(qwen.o_bias);
+}
+
+}  // namespace
+}  // namespace vlmforge
