@@ -86,7 +86,8 @@ class Phi : public ChatTemplate {
         open_question = true;
       } else {
         if (!open_question) out.push_back({sep + "Answer:", false});
-        out.push_back({" " + m.content + eos, true});
+        out.push_back({" " + m.content, true});
+        if (!eos.empty()) out.push_back({eos, true});
         open_question = false;
       }
     }
@@ -141,9 +142,10 @@ class Plain : public ChatTemplate {
     std::vector<ChatPart> out;
     for (size_t i = 0; i < messages.size(); ++i) {
       check_role(messages[i], i);
-      if (messages[i].role == "assistant")
-        out.push_back({messages[i].content + eos, true});
-      else
+      if (messages[i].role == "assistant") {
+        out.push_back({messages[i].content, true});
+        if (!eos.empty()) out.push_back({eos, true});
+      } else
         out.push_back({messages[i].content, false});
     }
     return out;
@@ -173,6 +175,14 @@ RenderedChat render_chat(const ChatTemplate& tmpl, const tokenizer::Tokenizer& t
   const std::string& ph = cfg.image_placeholder;
   for (const ChatPart& part : tmpl.parts(messages, add_generation_prompt, tok)) {
     r.text += part.text;
+    // A part that is exactly a special token (EOS after an answer) is that token's id, whether or
+    // not the tokenizer would match its text (SentencePiece leaves "</s>" in text as characters).
+    const int32_t special = tok.token_to_id(part.text);
+    if (special >= 0 && tok.is_special(special)) {
+      r.ids.push_back(special);
+      r.labels.push_back(part.supervised ? special : kIgnoreIndex);
+      continue;
+    }
     size_t pos = 0;
     while (pos <= part.text.size()) {
       size_t hit = ph.empty() ? std::string::npos : part.text.find(ph, pos);

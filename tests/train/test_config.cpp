@@ -35,7 +35,7 @@ std::string error_of(F&& f) {
 TEST(Config, DefaultsWhenNoFile) {
   RootConfig c = config::load_root("", {});
   EXPECT_EQ(c.train.batch_size, 8);
-  EXPECT_EQ(c.data.chat_template, "chatml");
+  EXPECT_EQ(c.data.chat.template_name, "chatml");
   ASSERT_EQ(c.train.stages.size(), 1u);
 }
 

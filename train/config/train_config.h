@@ -64,6 +64,8 @@ struct TrainConfig {
   int64_t save_every = 0;      // 0 = only at the end
   int keep_last = 3;
   int64_t eval_every = 0;      // validation loss every N steps (0 = end only)
+  int64_t stop_after = 0;      // > 0: stop (with a checkpoint) after this many steps in this run
+  bool save_full_weights = false;  // checkpoints hold every weight, not only trained ones
   std::vector<StageConfig> stages = {StageConfig{}};
   LoraConfig lora;
 
@@ -87,6 +89,8 @@ struct TrainConfig {
     v("save_every", save_every, "steps between checkpoints (0 = only the final one)");
     v("keep_last", keep_last, "step checkpoints kept (older ones are deleted)");
     v("eval_every", eval_every, "steps between validation runs (0 = only at the end)");
+    v("stop_after", stop_after, "stop after this many steps in this invocation, saving a checkpoint (resume later)");
+    v("save_full_weights", save_full_weights, "save every weight in checkpoints (default: only parts trained so far, plus from-scratch parts)");
     v("stages", stages, "staged freezing: list of stages run in order");
     v("lora", lora, "LoRA adapters on the LLM (used by stages that train `lora`)");
   }
