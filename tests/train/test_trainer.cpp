@@ -1,0 +1,225 @@
+// The trainer on a tiny from-scratch VLM and a small synthetic set (fixture train_data):
+// exact resume, accumulation = large batch, frozen parts untouched, LoRA merge, failures.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "models/core/error.h"
+#include "models/io/safetensors.h"
+#include "models/layers/lora.h"
+#include "train/config/config.h"
+#include "train/model_setup.h"
+#include "train/trainer.h"
+
+namespace fs = std::filesystem;
+using namespace vlmforge;
+
+namespace {
+
+std::string fixtures() {
+  const char* f = std::getenv("VLMFORGE_FIXTURES");
+  return f ? f : "fixtures";
+}
+
+fs::path scratch(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("vlmforge_trainer_" + std::to_string(::getpid())) / name;
+  fs::remove_all(d);
+  fs::create_directories(d.parent_path());
+  return d;
+}
+
+// A tiny model; the SentencePiece tokenizer is trained once and shared by every run.
+RootConfig tiny(const fs::path& out) {
+  static std::string tokenizer;
+  RootConfig c = config::load_root("", {
+      "model.vision.hidden_size=32", "model.vision.intermediate_size=64",
+      "model.vision.num_hidden_layers=2", "model.vision.num_attention_heads=2",
+      "model.vision.image_size=64", "model.vision.patch_size=16",
+      "model.llm.vocab_size=512", "model.llm.hidden_size=64", "model.llm.intermediate_size=128",
+      "model.llm.num_hidden_layers=2", "model.llm.num_attention_heads=4",
+      "model.llm.num_key_value_heads=2", "model.vision_feature_layer=-1",
+      "data.chat.template=phi", "data.max_length=192", "data.num_workers=2",
+      "train.batch_size=2", "train.log_every=1", "train.max_grad_norm=1.0",
+      "train.weight_decay=0.01", "train.stages.0.trainable=[vision, projector, llm]",
+      "train.stages.0.lr={vision: 3e-3, projector: 3e-3, llm: 3e-3}",
+      "train.stages.0.steps=6"});
+  c.data.train = fixtures() + "/train_data";
+  c.train.output_dir = out.string();
+  if (tokenizer.empty()) {
+    c.data.tokenizer = (out.parent_path() / "tok" / "tokenizer.model").string();
+    c.data.tokenizer_vocab = 400;
+    tokenizer = resolve_tokenizer(c);
+  }
+  c.data.tokenizer = tokenizer;
+  c.data.tokenizer_vocab = 0;
+  return c;
+}
+
+TrainOptions quiet() {
+  TrainOptions o;
+  o.quiet = true;
+  return o;
+}
+
+std::map<std::string, torch::Tensor> weights(const std::string& dir) {
+  auto f = SafetensorsFile::open(dir + "/model.safetensors");
+  std::map<std::string, torch::Tensor> out;
+  for (const auto& e : f->entries()) out[e.name] = f->get(e.name).clone();
+  return out;
+}
+
+}  // namespace
+
+TEST(Trainer, ResumeIsBitExact) {
+  auto a = scratch("resume_a"), b = scratch("resume_b");
+  RootConfig ca = tiny(a);
+  TrainResult full = run_training(ca, quiet());
+  ASSERT_EQ(full.step_losses.size(), 6u);
+  EXPECT_LT(full.step_losses.back(), full.step_losses.front()) << "loss does not fall";
+
+  RootConfig cb = tiny(b);
+  cb.train.stop_after = 3;
+  TrainResult first = run_training(cb, quiet());
+  ASSERT_TRUE(first.stopped_early);
+  ASSERT_EQ(first.step_losses.size(), 3u);
+  cb.train.stop_after = 0;
+  TrainOptions resume = quiet();
+  resume.resume = "latest";
+  TrainResult second = run_training(cb, resume);
+  ASSERT_EQ(second.step_losses.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(first.step_losses[i], full.step_losses[i]) << "step " << i + 1;
+    EXPECT_EQ(second.step_losses[i], full.step_losses[i + 3]) << "step " << i + 4;
+  }
+  auto wa = weights(a.string() + "/final"), wb = weights(b.string() + "/final");
+  ASSERT_EQ(wa.size(), wb.size());
+  for (auto& [name, t] : wa) EXPECT_TRUE(torch::equal(t, wb.at(name))) << name;
+}
+
+TEST(Trainer, AccumulationEqualsLargeBatch) {
+  auto a = scratch("accum_a"), b = scratch("accum_b");
+  RootConfig ca = tiny(a), cb = tiny(b);
+  ca.train.stages[0].steps = cb.train.stages[0].steps = 2;
+  ca.train.batch_size = 8;
+  ca.train.grad_accum = 1;
+  cb.train.batch_size = 2;
+  cb.train.grad_accum = 4;
+  TrainResult ra = run_training(ca, quiet()), rb = run_training(cb, quiet());
+  for (size_t i = 0; i < 2; ++i) EXPECT_NEAR(ra.step_losses[i], rb.step_losses[i], 1e-6);
+  auto wa = weights(a.string() + "/final"), wb = weights(b.string() + "/final");
+  double worst = 0;
+  for (auto& [name, t] : wa) worst = std::max(worst, (t - wb.at(name)).abs().max().item<double>());
+  std::printf("accumulation 4 x 2 vs batch 8: max |dw| = %.3g\n", worst);
+  EXPECT_LE(worst, 1e-6);
+}
+
+TEST(Trainer, FrozenPartsStayBitwiseUnchanged) {
+  auto a = scratch("frozen");
+  RootConfig c = tiny(a);
+  c.train.stages[0].trainable = {"projector", "lora"};
+  c.train.stages[0].lr = {{"projector", 3e-3}, {"lora", 3e-3}};
+  c.train.stages[0].steps = 3;
+  c.train.save_full_weights = true;
+  run_training(c, quiet());
+  RootConfig fresh_cfg = tiny(a);
+  fresh_cfg.train = c.train;
+  ModelBundle fresh = build_bundle(fresh_cfg, true);
+  auto w = weights(a.string() + "/final");
+  int frozen = 0, trained = 0;
+  for (const auto& slot : fresh.model->named_parameters()) {
+    const bool trains = slot.name.find("multi_modal_projector") == 0 || slot.name.find(".lora_") != std::string::npos;
+    bool same = torch::equal(slot.view(), w.at(slot.name));
+    if (trains) {
+      trained += !same;
+    } else {
+      EXPECT_TRUE(same) << slot.name << " changed although frozen";
+      ++frozen;
+    }
+  }
+  EXPECT_GT(frozen, 10);
+  EXPECT_GT(trained, 0) << "nothing trained";
+}
+
+TEST(Trainer, LoraMergedEqualsUnmerged) {
+  RootConfig c = tiny(scratch("merge"));
+  ModelBundle b = build_bundle(c, true);
+  torch::NoGradGuard no_grad;
+  LinearList llm = b.llm_linears();
+  set_lora_training(llm, false);
+  for (auto& l : llm)
+    if (auto a = std::dynamic_pointer_cast<LoraAdapter>(l.get().adapter)) a->B.normal_(0, 0.05);
+  torch::Tensor ids = torch::randint(5, 300, {2, 12});
+  VlmInputs in;
+  in.input_ids = ids;
+  torch::Tensor before = b.model->forward(in, true).logits;
+  merge_lora(llm);
+  torch::Tensor after = b.model->forward(in, true).logits;
+  const double diff = (before - after).abs().max().item<double>();
+  std::printf("LoRA merged vs unmerged: max |dlogits| = %.3g\n", diff);
+  EXPECT_LE(diff, 1e-5);
+  EXPECT_GT((before).abs().max().item<double>(), 0.0);
+}
+
+TEST(Trainer, NanLossStopsAndKeepsLastCheckpoint) {
+  auto a = scratch("nan");
+  RootConfig c = tiny(a);
+  c.train.save_every = 1;
+  c.train.max_grad_norm = 0;
+  c.train.stages[0].lr = {{"vision", 1e30}, {"projector", 1e30}, {"llm", 1e30}};
+  c.train.stages[0].warmup_steps = 0;
+  c.train.schedule = "constant";
+  try {
+    run_training(c, quiet());
+    FAIL() << "training with lr 1e30 did not stop";
+  } catch (const Error& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("loss is"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("last good checkpoint"), std::string::npos) << msg;
+  }
+  EXPECT_TRUE(fs::exists(a / "step-000001" / "model.safetensors"));
+}
+
+TEST(Trainer, RefusesCheckpointOfAnotherModel) {
+  auto a = scratch("other");
+  RootConfig c = tiny(a);
+  c.train.stop_after = 1;
+  run_training(c, quiet());
+  RootConfig other = tiny(a);
+  other.model.llm.hidden_size = 96;
+  TrainOptions o = quiet();
+  o.resume = "latest";
+  try {
+    run_training(other, o);
+    FAIL() << "resumed another model's checkpoint";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("another model"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Trainer, CorruptImageAndMalformedLineAreNamed) {
+  auto dir = scratch("bad_data");
+  fs::create_directories(dir / "images");
+  std::ofstream(dir / "images" / "x.png") << "not a png";
+  std::ofstream(dir / "train.jsonl")
+      << R"({"id": "a", "image": "images/x.png", "conversations": [{"from": "human", "value": "<image>\nQ?"}, {"from": "gpt", "value": "A"}]})"
+      << "\n";
+  RootConfig c = tiny(scratch("bad_run"));
+  c.data.train = dir.string();
+  c.train.batch_size = 1;
+  try {
+    run_training(c, quiet());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("x.png"), std::string::npos) << e.what();
+  }
+  std::ofstream(dir / "train.jsonl", std::ios::app) << "{not json\n";
+  try {
+    run_training(c, quiet());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("train.jsonl:2"), std::string::npos) << e.what();
+  }
+}
