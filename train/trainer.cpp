@@ -166,6 +166,16 @@ void Run::log_scalars(const std::map<std::string, double>& values, const std::st
 TrainResult Run::go() {
   device_ = resolve_device(cfg_.train.device);
   if (cfg_.train.stages.empty()) throw Error("no stages", "train.stages");
+  // Settings whose implementation has not landed are refused rather than silently ignored.
+  if (cfg_.train.precision != "auto" && cfg_.train.precision != "fp32")
+    throw Error("precision '" + cfg_.train.precision + "' is not supported by this build yet",
+                "train.precision", "use auto or fp32");
+  if (cfg_.train.activation_checkpointing)
+    throw Error("activation checkpointing is not supported by this build yet",
+                "train.activation_checkpointing", "set it to false");
+  if (cfg_.data.packing)
+    throw Error("sequence packing needs block-diagonal attention, which the models do not apply yet",
+                "data.packing", "set it to false");
   if (cfg_.train.batch_size < 1 || cfg_.train.grad_accum < 1)
     throw Error("batch_size and grad_accum must be >= 1", "train.batch_size");
   const std::string run_dir = cfg_.train.output_dir;

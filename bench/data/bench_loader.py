@@ -3,7 +3,7 @@ vs the Hugging Face path (torch.utils.data.DataLoader worker processes, PIL deco
 transformers SiglipImageProcessorPil), same JPEG files, same worker count, same batch size,
 one run each, at 384 and 224.
 
-    python bench/data/bench_loader.py --bench-exe BUILD/tests/data_pipeline/bench_data_loader \
+    python bench/data/bench_loader.py --bench-exe BUILD/bench/bench_data_loader \
         [--dir /tmp/vlmforge_bench_data] [--num 64] [--workers 2]
 
 Both sides decode + resize + normalise every image into [B, 3, S, S] float32 batches; no

@@ -94,7 +94,7 @@ def main():
         vis, device, dtype, dname = SIGLIP_B16, "cpu", torch.float32, "fp32"
         args.batch = args.batch or 2
         torch.set_num_threads(args.threads)
-    exe = os.path.join(args.build, "tests", "models", "bench_vlm_forward")
+    exe = os.path.join(args.build, "bench", "bench_vlm_forward")
     if not os.path.exists(exe):
         sys.exit(f"{exe} not found: cmake --build {args.build} --target bench_vlm_forward")
 

@@ -1,7 +1,7 @@
 """Tokenizer throughput: vlmforge vs Hugging Face `tokenizers`, single thread, same corpus, same
 machine, one run each.
 
-    python bench/tokenizer/bench_tokenizer.py --bench-exe BUILD/bench_tokenizer [--fixtures DIR]
+    python bench/tokenizer/bench_tokenizer.py --bench-exe BUILD/bench/bench_tokenizer [--fixtures DIR]
 
 vlmforge is timed inside the C++ bench binary (pure encode time of a loop over the lines, no
 process start-up or corpus parsing); Hugging Face is timed around one `encode_batch` call with
