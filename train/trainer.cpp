@@ -13,6 +13,8 @@
 #include "models/core/fs.h"
 #include "models/layers/lora.h"
 #include "train/checkpoint.h"
+#include "train/dist/grad_sync.h"
+#include "train/dist/process_group.h"
 #include "train/logging/metrics_log.h"
 #include "train/logging/progress.h"
 #include "train/logging/tensorboard.h"
@@ -28,6 +30,10 @@ namespace {
 
 torch::Device resolve_device(const std::string& name) {
   if (name == "cpu") return torch::kCPU;
+  if (name.rfind("cuda:", 0) == 0) {  // set per rank by the data-parallel launcher
+    if (!torch::cuda::is_available()) throw Error("CUDA requested but not available", "train.device");
+    return torch::Device(name);
+  }
   if (name == "cuda") {
     if (!torch::cuda::is_available()) throw Error("CUDA requested but not available", "train.device");
     return torch::kCUDA;
@@ -90,7 +96,20 @@ class Run {
   std::unique_ptr<train::MetricsLog> metrics_;
   std::unique_ptr<train::TensorBoardWriter> tb_;
   bool rank0_ = true;
+  dist::Distributed* dist_ = nullptr;  // active group or null
+  std::unique_ptr<dist::GradientBucketer> sync_;
+  void rebuild_sync();
 };
+
+// Gradient buckets follow the trainable set, so they are rebuilt whenever a stage begins.
+void Run::rebuild_sync() {
+  if (!dist_) return;
+  sync_.reset();
+  std::vector<torch::Tensor> trainable;
+  for (const auto& g : opt_.groups())
+    for (const auto& p : g.params) trainable.push_back(p.param);
+  sync_ = std::make_unique<dist::GradientBucketer>(*dist_, trainable, cfg_.dist.bucket_mb);
+}
 
 void Run::setup_stage(size_t i) {
   const StageConfig& s = cfg_.train.stages[i];
@@ -99,6 +118,7 @@ void Run::setup_stage(size_t i) {
   for (const auto& g : groups) base_lr_[g.name] = g.lr;
   for (const auto& t : s.trainable) trained_parts_.insert(t.rfind("vision", 0) == 0 ? "vision" : t);
   opt_.set_groups(std::move(groups));
+  rebuild_sync();
 }
 
 NamedTensors Run::weights_to_save() {
@@ -114,7 +134,11 @@ NamedTensors Run::weights_to_save() {
 }
 
 void Run::save(const std::string& dir) {
-  if (!rank0_) return;
+  // Every rank reaches this point at the same step; only rank 0 writes, the others wait for it.
+  if (!rank0_) {
+    if (dist_) dist_->barrier("checkpoint " + dir);
+    return;
+  }
   CheckpointContents c;
   c.model = weights_to_save();
   c.optimizer = opt_.state_dict();
@@ -127,6 +151,7 @@ void Run::save(const std::string& dir) {
   c.config_yaml = config::dump_root(saved);
   c.extra_files = {bundle_.tokenizer_file};
   save_checkpoint(dir, c);
+  if (dist_) dist_->barrier("checkpoint " + dir);
 }
 
 double Run::validation_loss() {
@@ -138,6 +163,10 @@ double Run::validation_loss() {
   lo.batch_size = cfg_.train.batch_size;
   lo.shuffle = false;
   lo.drop_last = false;
+  if (dist_) {
+    lo.rank = dist_->rank();
+    lo.world_size = dist_->world_size();
+  }
   lo.num_workers = cfg_.data.num_workers;
   lo.prefetch = cfg_.data.prefetch;
   data::DataLoader<TrainBatch> loader(*val_ds_, [this](std::vector<data::Sample> s) { return (*collator_)(std::move(s)); }, lo);
@@ -151,6 +180,11 @@ double Run::validation_loss() {
     tokens += n;
   }
   set_lora_training(llm, true);
+  if (dist_) {
+    auto totals = dist_->all_reduce_sum(std::vector<double>{sum, static_cast<double>(tokens)});
+    sum = totals[0];
+    tokens = static_cast<int64_t>(totals[1]);
+  }
   return tokens > 0 ? sum / static_cast<double>(tokens) : -1;
 }
 
@@ -165,6 +199,10 @@ void Run::log_scalars(const std::map<std::string, double>& values, const std::st
 
 TrainResult Run::go() {
   device_ = resolve_device(cfg_.train.device);
+  if (opts_.dist && opts_.dist->active()) {
+    dist_ = opts_.dist;
+    rank0_ = dist_->is_main();
+  }
   if (cfg_.train.stages.empty()) throw Error("no stages", "train.stages");
   // Settings whose implementation has not landed are refused rather than silently ignored.
   if (cfg_.train.precision != "auto" && cfg_.train.precision != "fp32")
@@ -194,6 +232,12 @@ TrainResult Run::go() {
   bundle_ = build_bundle(cfg_, stages_use_lora(cfg_.train.stages));
   if (device_ != torch::Device(torch::kCPU)) bundle_.model->to(torch::TensorOptions().device(device_));
   params_ = bundle_.model->named_parameters();
+  if (dist_) {
+    // Rank 0's initial weights everywhere (from-scratch parts, LoRA A).
+    std::vector<torch::Tensor> storages;
+    for (torch::Tensor* t : unique_storages(params_)) storages.push_back(*t);
+    dist_->broadcast(storages);
+  }
   NamedTensors all;
   for (const auto& s : params_) all.emplace_back(s.name, s.view());
   st_.model_fingerprint = params_fingerprint(all);
@@ -224,6 +268,10 @@ TrainResult Run::go() {
   lo.shuffle = cfg_.data.shuffle;
   lo.num_workers = cfg_.data.num_workers;
   lo.prefetch = cfg_.data.prefetch;
+  if (dist_) {
+    lo.rank = dist_->rank();
+    lo.world_size = dist_->world_size();
+  }
   loader_ = std::make_unique<data::DataLoader<TrainBatch>>(
       *train_ds_, [this](std::vector<data::Sample> s) { return (*collator_)(std::move(s)); }, lo);
 
@@ -265,7 +313,10 @@ TrainResult Run::go() {
     tb_ = std::make_unique<train::TensorBoardWriter>((fs::path(run_dir) / "tb").string());
     write_file_atomic((fs::path(run_dir) / "config.yaml").string(), config::dump_root(cfg_));
   }
-  train::ProgressBar bar(total_steps, st_.step, stdout, opts_.quiet ? 0 : -1, cfg_.train.log_every);
+  // Ranks other than 0 and quiet runs print nothing.
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> devnull(std::fopen("/dev/null", "w"), &std::fclose);
+  train::ProgressBar bar(total_steps, st_.step, opts_.quiet ? devnull.get() : stdout,
+                         opts_.quiet ? 0 : -1, cfg_.train.log_every);
 
   TrainResult result;
   int64_t run_steps = 0;
@@ -297,23 +348,41 @@ TrainResult Run::go() {
       micro.push_back(std::move(*b));
     }
     std::vector<int64_t> sup;
-    int64_t total_sup = 0, step_samples = 0, step_tokens = 0;
+    int64_t local_sup = 0, step_samples = 0, step_tokens = 0;
     for (const auto& b : micro) {
       sup.push_back(supervised_tokens(b));
-      total_sup += sup.back();
+      local_sup += sup.back();
       step_samples += b.num_samples;
       step_tokens += b.num_tokens;
+    }
+    // Each micro-batch's mean loss is weighted by its share of the step's supervised tokens over
+    // all ranks; the bucketer averages gradients over ranks, hence the factor world_size.
+    const int world = dist_ ? dist_->world_size() : 1;
+    double total_sup = static_cast<double>(local_sup);
+    if (dist_) {
+      auto t = dist_->all_reduce_sum(std::vector<double>{total_sup, static_cast<double>(step_samples),
+                                                         static_cast<double>(step_tokens)});
+      total_sup = t[0];
+      step_samples = static_cast<int64_t>(t[1]);
+      step_tokens = static_cast<int64_t>(t[2]);
     }
     double step_loss = 0;
     if (total_sup > 0) {
       for (size_t k = 0; k < micro.size(); ++k) {
+        std::unique_ptr<dist::GradientBucketer::NoSync> hold;
+        if (sync_ && k + 1 < micro.size()) hold = sync_->no_sync();
         if (sup[k] == 0) continue;
-        torch::manual_seed(step_seed(st_.seed, st_.step, static_cast<int64_t>(k)));
+        torch::manual_seed(step_seed(st_.seed, st_.step, static_cast<int64_t>(k) + 1000 * (dist_ ? dist_->rank() : 0)));
         VlmOutputs out = bundle_.model->forward(to_inputs(micro[k], device_));
-        const double w = static_cast<double>(sup[k]) / static_cast<double>(total_sup);
+        const double w = static_cast<double>(sup[k]) * world / total_sup;
         (out.loss * w).backward();
-        step_loss += out.loss.item<double>() * w;
+        step_loss += out.loss.item<double>() * static_cast<double>(sup[k]) / total_sup;
       }
+    }
+    if (sync_) sync_->finish();
+    if (dist_) {
+      step_loss = dist_->all_reduce_sum(step_loss);
+      // Every rank agrees to stop on a non-finite loss (all_reduce of NaN is NaN everywhere).
     }
     if (!std::isfinite(step_loss)) {
       std::string last = result.last_checkpoint.empty() ? "none written in this run" : result.last_checkpoint;
@@ -399,7 +468,9 @@ TrainResult Run::go() {
 
 TrainResult run_training(RootConfig cfg, const TrainOptions& opts) {
   Run run(std::move(cfg), opts);
-  return run.go();
+  TrainResult r = run.go();
+  if (opts.dist && opts.dist->active()) opts.dist->shutdown();
+  return r;
 }
 
 }  // namespace vlmforge

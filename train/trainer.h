@@ -17,12 +17,14 @@
 
 namespace vlmforge {
 
+namespace dist {
 class Distributed;
+}
 
 struct TrainOptions {
   std::string resume;  // checkpoint folder, "latest", or empty
   std::string config_path;
-  Distributed* dist = nullptr;  // data-parallel group (null = single process)
+  dist::Distributed* dist = nullptr;  // data-parallel group (null or inactive = one process)
   bool quiet = false;           // no progress bar (tests)
 };
 

@@ -4,6 +4,8 @@
 #include "train/cli/args.h"
 #include "train/cli/commands.h"
 #include "train/cli/common.h"
+#include "train/dist/env.h"
+#include "train/dist/process_group.h"
 #include "train/trainer.h"
 
 namespace vlmforge::cli {
@@ -27,7 +29,20 @@ int cmd_train(const Args& args) {
   TrainOptions opts;
   opts.resume = p.get("--resume");
   opts.config_path = p.get("--config");
+  // Data-parallel when started by `vlmforge launch`, torchrun or Slurm with more than one rank.
+  dist::DistEnv env = dist::dist_env_from_process();
+  std::unique_ptr<dist::Distributed> group;
+  if (env.distributed()) {
+    const bool cuda = cfg.train.device == "cuda" || (cfg.train.device == "auto" && torch::cuda::is_available());
+    torch::Device device = cuda ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(env.local_rank))
+                                : torch::Device(torch::kCPU);
+    if (cuda) cfg.train.device = "cuda:" + std::to_string(env.local_rank);
+    group = std::make_unique<dist::Distributed>(env, cfg.dist, device);
+    opts.dist = group.get();
+    opts.quiet = env.rank != 0;
+  }
   TrainResult r = run_training(cfg, opts);
+  if (env.rank != 0) return 0;
   std::printf("trained %lld steps; last checkpoint %s\n", static_cast<long long>(r.steps),
               r.last_checkpoint.c_str());
   return 0;

@@ -11,6 +11,7 @@
 #include "synth/config.h"
 #include "train/config/binding.h"
 #include "train/config/train_config.h"
+#include "train/dist/config.h"
 
 namespace vlmforge {
 
@@ -21,6 +22,7 @@ struct RootConfig {
   synth::SynthConfig synth;
   EvalConfig eval;
   ExportConfig export_;
+  dist::DistConfig dist;
 
   template <class V>
   void visit(V& v) {
@@ -30,6 +32,7 @@ struct RootConfig {
     v("synth", synth, "synthetic document generation");
     v("eval", eval, "generation-based evaluation");
     v("export", export_, "Hugging Face export");
+    v("dist", dist, "data-parallel training (c10d: Gloo on CPU, NCCL on CUDA)");
   }
 };
 
