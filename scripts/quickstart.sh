@@ -12,7 +12,7 @@ data=$run/data
 exe=${VLMFORGE_BUILD_DIR:-build}/vlmforge
 log() { printf '[quickstart] %s\n' "$*"; }
 
-bash scripts/setup.sh
+VLMFORGE_BUILD_TARGETS=vlmforge bash scripts/setup.sh   # the binary only; tests build in test.sh
 mkdir -p "$run"
 
 # A step whose capability has not landed yet exits 2: report it and stop there.

@@ -53,6 +53,10 @@ log "LibTorch $(.venv/bin/python -c 'import torch; print(torch.__version__)') at
 
 # ---- configure + build ---------------------------------------------------------------------
 [ "${VLMFORGE_SKIP_BUILD:-0}" = 1 ] && exit 0
+# ccache keys relative to the checkout, so a fresh clone elsewhere reuses earlier compiles
+# (including those that use the precompiled LibTorch header).
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
+export CCACHE_SLOPPINESS="pch_defines,time_macros,include_file_mtime,include_file_ctime"
 build=${VLMFORGE_BUILD_DIR:-build}
 type=${CMAKE_BUILD_TYPE:-Release}
 if [ ! -f "$build/build.ninja" ]; then
@@ -63,5 +67,5 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 log "building $build"
 t0=$(date +%s)
-cmake --build "$build" -j "${VLMFORGE_JOBS:-$(nproc)}"
+cmake --build "$build" -j "${VLMFORGE_JOBS:-$(nproc)}" ${VLMFORGE_BUILD_TARGETS:+--target $VLMFORGE_BUILD_TARGETS}
 log "build took $(( $(date +%s) - t0 )) s"
