@@ -12,6 +12,9 @@
 #include "models/core/error.h"
 #include "models/core/fs.h"
 #include "models/layers/lora.h"
+#include "eval/questions.h"
+#include "eval/report.h"
+#include "train/answerer.h"
 #include "train/checkpoint.h"
 #include "train/dist/grad_sync.h"
 #include "train/dist/process_group.h"
@@ -76,6 +79,7 @@ class Run {
  private:
   void setup_stage(size_t i);
   double validation_loss();
+  void generation_eval();
   void save(const std::string& dir);
   NamedTensors weights_to_save();
   void log_scalars(const std::map<std::string, double>& values, const std::string& split);
@@ -186,6 +190,33 @@ double Run::validation_loss() {
     tokens = static_cast<int64_t>(totals[1]);
   }
   return tokens > 0 ? sum / static_cast<double>(tokens) : -1;
+}
+
+// Periodic generation-based evaluation (rank 0): the first train.eval_questions questions of the
+// validation set answered greedily and scored as `vlmforge eval` does.
+void Run::generation_eval() {
+  if (!rank0_ || cfg_.train.eval_questions <= 0 || !val_ds_ || val_ds_->size() == 0) return;
+  std::vector<data::Sample> samples;
+  std::vector<data::DatasetRecord> records;
+  for (size_t i = 0; i < val_ds_->size(); ++i) {
+    samples.push_back(val_ds_->get(i));
+    records.push_back(samples.back().meta);
+  }
+  auto questions = eval::collect_questions(records, cfg_.train.eval_questions, val_ds_->description());
+  LinearList llm = bundle_.llm_linears();
+  set_lora_training(llm, false);
+  VlmAnswerer answerer(bundle_, cfg_.data.chat, cfg_.eval.max_new_tokens);
+  auto answer = [&](const std::vector<const eval::EvalQuestion*>& batch) {
+    std::vector<Question> qs;
+    for (const auto* q : batch) qs.push_back({samples.at(q->sample_index).image_path, q->question});
+    return answerer.answer(qs);
+  };
+  auto preds = eval::evaluate_questions(questions, cfg_.eval.batch_size, answer, cfg_.eval.anls_threshold);
+  set_lora_training(llm, true);
+  nlohmann::json m = eval::metrics_json(preds, cfg_.eval.anls_threshold);
+  std::map<std::string, double> values;
+  for (const char* k : {"anls", "exact_match", "numeric_match", "cer"}) values[k] = m["overall"][k].get<double>();
+  log_scalars(values, "val_generation");
 }
 
 void Run::log_scalars(const std::map<std::string, double>& values, const std::string& split) {
@@ -435,6 +466,7 @@ TrainResult Run::go() {
         log_scalars({{"loss", vl}}, "val");
         if (!opts_.quiet) bar.message("step " + std::to_string(st_.step) + ": val loss " + std::to_string(vl));
       }
+      generation_eval();
     }
     const bool stop = cfg_.train.stop_after > 0 && run_steps >= cfg_.train.stop_after;
     if ((cfg_.train.save_every > 0 && st_.step % cfg_.train.save_every == 0) || stop) {
@@ -456,6 +488,7 @@ TrainResult Run::go() {
       log_scalars({{"loss", vl}}, "val");
       if (!opts_.quiet) std::printf("final validation loss %.4f\n", vl);
     }
+    if (cfg_.train.eval_every <= 0 || st_.step % cfg_.train.eval_every != 0) generation_eval();
     std::string dir = (fs::path(run_dir) / "final").string();
     save(dir);
     result.last_checkpoint = dir;

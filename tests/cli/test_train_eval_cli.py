@@ -38,8 +38,12 @@ def main():
         run_dir = os.path.join(d, "run")
         ok(run("train", "--config", CFG, f"data.train={DATA}", f"train.output_dir={run_dir}",
                f"data.tokenizer={d}/tok/tokenizer.model", "data.tokenizer_vocab=400",
-               "train.batch_size=4"))
+               "train.batch_size=4", "train.eval_every=3", "train.eval_questions=2"))
         ckpt = os.path.join(run_dir, "final")
+        # periodic generation-based eval during training lands in metrics.jsonl
+        recs = [json.loads(l) for l in open(os.path.join(run_dir, "metrics.jsonl"))]
+        gen = [r for r in recs if r.get("split") == "val_generation"]
+        assert gen and 0.0 <= gen[-1]["anls"] <= 1.0, recs[-3:]
         for f in ("model.safetensors", "optimizer.safetensors", "trainer_state.json", "config.yaml",
                   "tokenizer.model"):
             assert os.path.exists(os.path.join(ckpt, f)), f

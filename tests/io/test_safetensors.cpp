@@ -65,6 +65,7 @@ torch::Tensor sample(torch::ScalarType t, std::vector<int64_t> shape) {
 
 bool bitwise_equal(const torch::Tensor& a, const torch::Tensor& b) {
   if (a.scalar_type() != b.scalar_type() || a.sizes() != b.sizes()) return false;
+  if (a.numel() == 0) return true;  // empty tensors may have no storage (null data_ptr)
   auto ac = a.contiguous(), bc = b.contiguous();
   return std::memcmp(ac.data_ptr(), bc.data_ptr(), ac.numel() * ac.element_size()) == 0;
 }

@@ -64,6 +64,7 @@ struct TrainConfig {
   int64_t save_every = 0;      // 0 = only at the end
   int keep_last = 3;
   int64_t eval_every = 0;      // validation loss every N steps (0 = end only)
+  int64_t eval_questions = 0;  // > 0: also answer this many val questions by generation (ANLS)
   int64_t stop_after = 0;      // > 0: stop (with a checkpoint) after this many steps in this run
   bool save_full_weights = false;  // checkpoints hold every weight, not only trained ones
   std::vector<StageConfig> stages = {StageConfig{}};
@@ -89,6 +90,7 @@ struct TrainConfig {
     v("save_every", save_every, "steps between checkpoints (0 = only the final one)");
     v("keep_last", keep_last, "step checkpoints kept (older ones are deleted)");
     v("eval_every", eval_every, "steps between validation runs (0 = only at the end)");
+    v("eval_questions", eval_questions, "val questions answered by generation at each validation, scored like `vlmforge eval` (0 = loss only)");
     v("stop_after", stop_after, "stop after this many steps in this invocation, saving a checkpoint (resume later)");
     v("save_full_weights", save_full_weights, "save every weight in checkpoints (default: only parts trained so far, plus from-scratch parts)");
     v("stages", stages, "staged freezing: list of stages run in order");
