@@ -37,5 +37,6 @@ step export "$exe" export --checkpoint "$run/final" --format hf-llava --out "$ru
 "$(dirname "$0")/../.venv/bin/python" - "$run/eval/metrics.json" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
-print(f"quickstart: anls={m['anls']:.3f} baseline={m['baseline']['anls']:.3f}")
+base = m["baseline"]["overall"]["anls"] if m.get("baseline") else float("nan")
+print(f"quickstart: anls={m['overall']['anls']:.3f} baseline={base:.3f}")
 PY
