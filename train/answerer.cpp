@@ -63,4 +63,21 @@ std::vector<std::string> VlmAnswerer::answer(const std::vector<Question>& batch)
   return answers;
 }
 
+EvalSet load_eval_set(const data::Dataset& dataset) {
+  EvalSet set;
+  for (size_t i = 0; i < dataset.size(); ++i) {
+    set.samples.push_back(dataset.get(i));
+    set.records.push_back(set.samples.back().meta);
+  }
+  return set;
+}
+
+eval::AnswerBatchFn answer_fn(VlmAnswerer& answerer, const std::vector<data::Sample>& samples) {
+  return [&answerer, &samples](const std::vector<const eval::EvalQuestion*>& batch) {
+    std::vector<Question> qs;
+    for (const auto* q : batch) qs.push_back({samples.at(q->sample_index).image_path, q->question});
+    return answerer.answer(qs);
+  };
+}
+
 }  // namespace vlmforge

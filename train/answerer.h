@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "data/dataset/dataset.h"
 #include "data/image/processor.h"
+#include "eval/questions.h"
 #include "models/generate.h"
 #include "train/model_setup.h"
 
@@ -28,5 +30,16 @@ class VlmAnswerer {
   image::ImageProcessor images_;
   GenerationConfig gen_;
 };
+
+// A dataset's samples and their records, as evaluation needs them (questions refer to samples
+// by index; records carry the question types and boxes).
+struct EvalSet {
+  std::vector<data::Sample> samples;
+  std::vector<data::DatasetRecord> records;
+};
+EvalSet load_eval_set(const data::Dataset& dataset);
+
+// The batch callback eval::evaluate_questions() calls: each question's image from `samples`.
+eval::AnswerBatchFn answer_fn(VlmAnswerer& answerer, const std::vector<data::Sample>& samples);
 
 }  // namespace vlmforge

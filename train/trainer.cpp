@@ -196,21 +196,12 @@ double Run::validation_loss() {
 // validation set answered greedily and scored as `vlmforge eval` does.
 void Run::generation_eval() {
   if (!rank0_ || cfg_.train.eval_questions <= 0 || !val_ds_ || val_ds_->size() == 0) return;
-  std::vector<data::Sample> samples;
-  std::vector<data::DatasetRecord> records;
-  for (size_t i = 0; i < val_ds_->size(); ++i) {
-    samples.push_back(val_ds_->get(i));
-    records.push_back(samples.back().meta);
-  }
-  auto questions = eval::collect_questions(records, cfg_.train.eval_questions, val_ds_->description());
+  EvalSet set = load_eval_set(*val_ds_);
+  auto questions = eval::collect_questions(set.records, cfg_.train.eval_questions, val_ds_->description());
   LinearList llm = bundle_.llm_linears();
   set_lora_training(llm, false);
   VlmAnswerer answerer(bundle_, cfg_.data.chat, cfg_.eval.max_new_tokens);
-  auto answer = [&](const std::vector<const eval::EvalQuestion*>& batch) {
-    std::vector<Question> qs;
-    for (const auto* q : batch) qs.push_back({samples.at(q->sample_index).image_path, q->question});
-    return answerer.answer(qs);
-  };
+  auto answer = answer_fn(answerer, set.samples);
   auto preds = eval::evaluate_questions(questions, cfg_.eval.batch_size, answer, cfg_.eval.anls_threshold);
   set_lora_training(llm, true);
   nlohmann::json m = eval::metrics_json(preds, cfg_.eval.anls_threshold);

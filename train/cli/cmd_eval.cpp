@@ -53,22 +53,13 @@ int cmd_eval(const Args& args) {
   const std::string out = p.has("--out") ? p.get("--out") : (fs::path(p.get("--checkpoint")) / "eval").string();
 
   auto ds = open_split(data_path, p.get("--split"));
-  std::vector<data::Sample> samples;
-  std::vector<data::DatasetRecord> records;
-  for (size_t i = 0; i < ds->size(); ++i) {
-    samples.push_back(ds->get(i));
-    records.push_back(samples.back().meta);
-  }
-  auto questions = eval::collect_questions(records, p.get_int("--limit"), ds->description());
+  EvalSet set = load_eval_set(*ds);
+  auto questions = eval::collect_questions(set.records, p.get_int("--limit"), ds->description());
 
   RootConfig cfg;
   ModelBundle bundle = load_checkpoint_bundle(p.get("--checkpoint"), &cfg);
   VlmAnswerer answerer(bundle, cfg.data.chat, p.get_int("--max-new-tokens"));
-  auto answer = [&](const std::vector<const eval::EvalQuestion*>& batch) {
-    std::vector<Question> qs;
-    for (const auto* q : batch) qs.push_back({samples.at(q->sample_index).image_path, q->question});
-    return answerer.answer(qs);
-  };
+  auto answer = answer_fn(answerer, set.samples);
   auto progress = [](size_t done, size_t total) {
     std::fprintf(stderr, "\reval: %zu/%zu questions", done, total);
     if (done == total) std::fputc('\n', stderr);
@@ -80,8 +71,7 @@ int cmd_eval(const Args& args) {
   try {
     auto train_ds = p.has("--baseline-data") ? data::open_dataset(p.get("--baseline-data"), "auto", "train")
                                              : data::open_dataset(data_path, "auto", "train");
-    std::vector<data::DatasetRecord> train_records;
-    for (size_t i = 0; i < train_ds->size(); ++i) train_records.push_back(train_ds->get(i).meta);
+    std::vector<data::DatasetRecord> train_records = load_eval_set(*train_ds).records;
     if (!train_records.empty()) {
       eval::MostFrequentAnswerBaseline b;
       eval::add_training_answers(b, train_records);
