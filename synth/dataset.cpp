@@ -201,6 +201,7 @@ WriteStats write_dataset(const SynthConfig& cfg, const std::string& out_dir, boo
     }
     for (int64_t i = 0; i < cfg.num; ++i) {
       GeneratedDoc g = results.take(i);
+      const double w0 = thread_cpu_ms();
       data::DatasetRecord rec = to_record(g);
       ++counts[g.split][g.doc.doc_type];
       stats.questions += static_cast<int64_t>(g.qa.size());
@@ -229,6 +230,8 @@ WriteStats write_dataset(const SynthConfig& cfg, const std::string& out_dir, boo
         write_bytes(out_dir + "/preview/" + g.id + ".jpg", buf);
       }
       ++stats.documents;
+      g.times.write = thread_cpu_ms() - w0;
+      stats.cpu_ms += g.times;
       if (tty && (i % 8 == 7 || i + 1 == cfg.num))
         progress_bar(i + 1, cfg.num, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }

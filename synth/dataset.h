@@ -18,7 +18,8 @@ namespace vlmforge::synth {
 
 struct WriteStats {
   int64_t documents = 0, questions = 0;
-  double seconds = 0;
+  double seconds = 0;  // wall
+  StageTimes cpu_ms;   // summed over documents: each stage's thread CPU time (write: the writer's)
 };
 
 WriteStats write_dataset(const SynthConfig& cfg, const std::string& out_dir, bool progress);

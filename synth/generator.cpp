@@ -1,10 +1,12 @@
 #include "synth/generator.h"
 
-#include <opencv2/imgcodecs.hpp>
+#include <ctime>
+
 
 #include "models/core/error.h"
 #include "synth/degrade/degrade.h"
 #include "synth/docs/types.h"
+#include "synth/jpeg.h"
 #include "synth/qa/questions.h"
 
 namespace vlmforge::synth {
@@ -30,6 +32,12 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 }
 
 }  // namespace
+
+double thread_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+}
 
 void validate(const SynthConfig& cfg) {
   double total = 0;
@@ -110,12 +118,17 @@ GeneratedDoc generate_document(const SynthConfig& cfg, int64_t index, TextRender
             : split_draw < cfg.splits.test ? "test"
             : split_draw < cfg.splits.test + cfg.splits.val ? "val" : "train";
 
+  const double t0 = thread_cpu_ms();
   g.doc = render_document(cfg, type, layout, render_seed, renderer);
+  const double t1 = thread_cpu_ms();
   Rng degrade_rng(degrade_seed);
   const int quality = degrade(g.doc, cfg.degradation, cfg.jpeg_quality, degrade_rng);
+  const double t2 = thread_cpu_ms();
   Rng qa_rng(qa_seed);
   g.qa = make_questions(g.doc, cfg.questions_per_doc, cfg.negative_fraction, qa_rng);
-  if (encode) cv::imencode(".jpg", g.doc.image, g.jpeg, {cv::IMWRITE_JPEG_QUALITY, quality});
+  const double t3 = thread_cpu_ms();
+  if (encode) g.jpeg = encode_jpeg(g.doc.image, quality);
+  g.times = {t1 - t0, t2 - t1, t3 - t2, thread_cpu_ms() - t3, 0};
   return g;
 }
 

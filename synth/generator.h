@@ -20,12 +20,26 @@ struct QaPair {
   cv::Rect box;       // grounding box in the stored image (empty when the answer is "нет" / "не указано")
 };
 
+// CPU time of the calling thread spent in each stage of one document, ms (bench_synth's
+// breakdown of the real path; clock_gettime(CLOCK_THREAD_CPUTIME_ID) costs ~20 ns a call).
+struct StageTimes {
+  double render = 0, degrade = 0, qa = 0, encode = 0, write = 0;
+  StageTimes& operator+=(const StageTimes& o) {
+    render += o.render, degrade += o.degrade, qa += o.qa, encode += o.encode, write += o.write;
+    return *this;
+  }
+};
+
+// CPU milliseconds used so far by the calling thread.
+double thread_cpu_ms();
+
 struct GeneratedDoc {
   std::string id;     // "<prefix>-000042"
   std::string split;  // train / val / test
   Document doc;       // image is the stored (degraded) image; regions in its coordinates
   std::vector<QaPair> qa;
   std::vector<uint8_t> jpeg;
+  StageTimes times;  // write stays 0 here (dataset writer's part)
 };
 
 // Checks the config (weights, fractions, holdouts name known types); throws vlmforge::Error

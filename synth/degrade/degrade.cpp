@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <opencv2/imgproc.hpp>
 
 namespace vlmforge::synth {
@@ -29,18 +30,26 @@ cv::Mat shading(cv::Size size, double paper, double light, Rng& rng) {
     s -= static_cast<float>(paper) * (0.5f * cv::abs(grain) + 0.5f * (blotch + 1.0f) * 0.5f);
   }
   if (light > 0) {
-    // Linear falloff in a random direction plus an optional soft shadow band.
+    // Linear falloff in a random direction plus an optional soft shadow band: a function of the
+    // position u along the direction only, tabulated (u in [-1, 2], 1/4096 steps).
     const double ang = rng.uniform(0, 2 * CV_PI);
     const double dx = std::cos(ang), dy = std::sin(ang);
     const bool shadow = rng.chance(0.4);
     const double band = rng.uniform(0.2, 0.8), width = rng.uniform(0.05, 0.2);
+    constexpr int kSteps = 4096;
+    std::vector<float> lut(3 * kSteps + 1);
+    for (size_t i = 0; i < lut.size(); ++i) {
+      const double u = static_cast<double>(i) / kSteps - 1.0;
+      double f = 1.0 - light * std::clamp(u, 0.0, 1.0);
+      if (shadow) f -= light * 0.8 * std::exp(-((u - band) / width) * ((u - band) / width));
+      lut[i] = static_cast<float>(std::max(0.2, f));
+    }
     for (int y = 0; y < small.height; ++y) {
       float* row = s.ptr<float>(y);
+      const double uy = (y / double(small.height) - 0.5) * dy + 0.5;
       for (int x = 0; x < small.width; ++x) {
-        const double u = (x / double(small.width) - 0.5) * dx + (y / double(small.height) - 0.5) * dy + 0.5;
-        double f = 1.0 - light * std::clamp(u, 0.0, 1.0);
-        if (shadow) f -= light * 0.8 * std::exp(-std::pow((u - band) / width, 2));
-        row[x] *= static_cast<float>(std::max(0.2, f));
+        const double u = (x / double(small.width) - 0.5) * dx + uy;
+        row[x] *= lut[static_cast<size_t>(std::lround((u + 1.0) * kSteps))];
       }
     }
   }
@@ -51,7 +60,163 @@ cv::Mat shading(cv::Size size, double paper, double light, Rng& rng) {
   return out;
 }
 
+// Side of the square cells in which blank paper is detected, and of the output tiles of the warp.
+constexpr int kCell = 16;
+constexpr int kTile = 16;
+
+// 1 for every kCell x kCell cell of `img` whose bytes are all 255 (nothing printed), else 0.
+cv::Mat blank_cells(const cv::Mat& img) {
+  const int cn = img.channels();
+  cv::Mat cells((img.rows + kCell - 1) / kCell, (img.cols + kCell - 1) / kCell, CV_8U, cv::Scalar(1));
+  for (int y = 0; y < img.rows; ++y) {
+    const uint8_t* row = img.ptr<uint8_t>(y);
+    uint8_t* blank = cells.ptr<uint8_t>(y / kCell);
+    for (int c = 0; c < cells.cols; ++c) {
+      if (!blank[c]) continue;
+      const int end = std::min(img.cols, (c + 1) * kCell) * cn;
+      uint8_t all = 255;
+      for (int i = c * kCell * cn; i < end; ++i) all &= row[i];
+      blank[c] = all == 255;
+    }
+  }
+  return cells;
+}
+
+// Box of the source pixels that bilinear sampling of src at h^-1 (dst pixels of `r`) reads: the
+// box of the 4 mapped corners (a homography maps the rectangle to a convex quadrilateral) plus
+// the 2x2 interpolation support and one pixel for OpenCV's 1/32-pixel coordinate rounding.
+cv::Rect source_footprint(const cv::Matx33d& inv, const cv::Rect& r) {
+  double sx0 = 1e18, sy0 = 1e18, sx1 = -1e18, sy1 = -1e18;
+  for (const cv::Point2d c : {cv::Point2d(r.x, r.y), cv::Point2d(r.x + r.width - 1, r.y),
+                              cv::Point2d(r.x, r.y + r.height - 1), cv::Point2d(r.x + r.width - 1, r.y + r.height - 1)}) {
+    const cv::Vec3d p = inv * cv::Vec3d(c.x, c.y, 1.0);
+    sx0 = std::min(sx0, p[0] / p[2]), sx1 = std::max(sx1, p[0] / p[2]);
+    sy0 = std::min(sy0, p[1] / p[2]), sy1 = std::max(sy1, p[1] / p[2]);
+  }
+  const int x0 = static_cast<int>(std::floor(sx0)) - 1, y0 = static_cast<int>(std::floor(sy0)) - 1;
+  const int x1 = static_cast<int>(std::floor(sx1)) + 3, y1 = static_cast<int>(std::floor(sy1)) + 3;
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
+// Gaussian noise source: rows of N(0, 1) * 16 as int8 (clamped at 7.9 sigma), each value repeated
+// for the 3 channels (noise is luminance). Built once from a fixed seed with our own Rng, so it
+// is the same on every machine; each page row reads a randomly chosen tile row at a random
+// offset, so no pattern repeats along a row and rows are independent.
+constexpr int kNoiseRows = 256, kNoiseWidth = 2048;
+const std::vector<int8_t>& noise_tile() {
+  static const std::vector<int8_t> tile = [] {
+    std::vector<int8_t> t(static_cast<size_t>(kNoiseRows) * kNoiseWidth * 3);
+    Rng rng(0x6E6F697365ULL);
+    for (size_t i = 0; i < t.size(); i += 3) {
+      const double v = std::clamp(rng.normal() * 16.0, -127.0, 127.0);
+      t[i] = t[i + 1] = t[i + 2] = static_cast<int8_t>(std::lround(v));
+    }
+    return t;
+  }();
+  return tile;
+}
+
+// p = saturate(p * s / 255 + noise * k / 256) over n bytes; s == nullptr: no shading. 16-bit
+// arithmetic (k <= 255) so the compiler vectorises it.
+void shade_noise_span(uint8_t* p, const uint8_t* s, const int8_t* noise, int k, int n) {
+  if (s && noise) {
+    for (int i = 0; i < n; ++i) {
+      uint16_t v = static_cast<uint16_t>(p[i] * s[i] + 128);
+      v = static_cast<uint16_t>((v + (v >> 8)) >> 8);  // exact rounding of p * s / 255
+      const int16_t w = static_cast<int16_t>(v + ((noise[i] * static_cast<int16_t>(k) + 128) >> 8));
+      p[i] = static_cast<uint8_t>(w < 0 ? 0 : w > 255 ? 255 : w);
+    }
+  } else if (s) {
+    for (int i = 0; i < n; ++i) {
+      uint16_t v = static_cast<uint16_t>(p[i] * s[i] + 128);
+      p[i] = static_cast<uint8_t>((v + (v >> 8)) >> 8);
+    }
+  } else {
+    for (int i = 0; i < n; ++i) {
+      const int16_t w = static_cast<int16_t>(p[i] + ((noise[i] * static_cast<int16_t>(k) + 128) >> 8));
+      p[i] = static_cast<uint8_t>(w < 0 ? 0 : w > 255 ? 255 : w);
+    }
+  }
+}
+
+// Paper / lighting shading (multiplicative, `shade` CV_8U, may be empty) and luminance noise of
+// std-dev `sigma` levels (0 = none) in one pass over the image.
+void shade_and_noise(cv::Mat& img, const cv::Mat& shade, double sigma, Rng& rng) {
+  const int cn = img.channels();
+  cv::Mat shade_cn;
+  if (!shade.empty()) {
+    if (cn == 3) cv::cvtColor(shade, shade_cn, cv::COLOR_GRAY2BGR);
+    else shade_cn = shade;
+  }
+  const std::vector<int8_t>& tile = noise_tile();
+  // The tile holds N(0,1) * 16, so k = 16 sigma gives std-dev sigma after >> 8; sigma above 15.9
+  // levels is applied in several passes of independent rows (std-devs add in quadrature).
+  int passes = sigma > 0 ? 1 : 0;
+  while (sigma / std::sqrt(static_cast<double>(passes)) * 16.0 > 255.0) ++passes;
+  const int k = passes ? static_cast<int>(std::lround(sigma / std::sqrt(static_cast<double>(passes)) * 16.0)) : 0;
+  for (int y = 0; y < img.rows; ++y) {
+    uint8_t* p = img.ptr<uint8_t>(y);
+    const uint8_t* s = shade_cn.empty() ? nullptr : shade_cn.ptr<uint8_t>(y);
+    for (int pass = 0; pass < std::max(1, passes); ++pass) {
+      const uint8_t* sp = pass == 0 ? s : nullptr;
+      if (!passes) {
+        shade_noise_span(p, sp, nullptr, 0, img.cols * cn);
+        continue;
+      }
+      // A random tile row from a random offset, wrapping round the tile width.
+      const int8_t* row = tile.data() + static_cast<size_t>(rng.index(kNoiseRows)) * kNoiseWidth * 3;
+      int offset = rng.index(kNoiseWidth);
+      for (int x = 0; x < img.cols;) {
+        const int n = std::min(img.cols - x, kNoiseWidth - offset);
+        shade_noise_span(p + x * cn, sp ? sp + x * cn : nullptr, row + offset * 3, k, n * cn);
+        x += n, offset = 0;
+      }
+    }
+  }
+}
+
 }  // namespace
+
+void warp_page(const cv::Mat& src, cv::Mat& dst, const cv::Matx33d& h, cv::Size size, const cv::Scalar& bg) {
+  const cv::Matx33d inv = h.inv();
+  const cv::Mat blank = blank_cells(src);
+  const cv::Rect page(0, 0, src.cols, src.rows);
+  dst.create(size, src.type());
+  auto warp_run = [&](const cv::Rect& r) {
+    const cv::Rect roi = source_footprint(inv, r) & page;
+    cv::Mat out = dst(r);
+    if (roi.empty()) {
+      out.setTo(bg);
+      return;
+    }
+    // Run pixel (u, v) -> page (r.x + u, r.y + v) -> source h^-1 -> ROI pixel (- roi origin).
+    const cv::Matx33d m = cv::Matx33d(1, 0, -roi.x, 0, 1, -roi.y, 0, 0, 1) * inv *
+                          cv::Matx33d(1, 0, r.x, 0, 1, r.y, 0, 0, 1);
+    cv::warpPerspective(src(roi), out, cv::Mat(m), r.size(), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
+                        cv::BORDER_CONSTANT, bg);
+  };
+  for (int y0 = 0; y0 < size.height; y0 += kTile) {
+    const int th = std::min(kTile, size.height - y0);
+    int run_x = -1;  // start of the current run of tiles to interpolate
+    for (int x0 = 0; x0 < size.width; x0 += kTile) {
+      const cv::Rect tile(x0, y0, std::min(kTile, size.width - x0), th);
+      const cv::Rect fp = source_footprint(inv, tile);
+      const cv::Rect roi = fp & page;
+      bool blank_tile = roi == fp;
+      for (int cy = roi.y / kCell; blank_tile && cy <= (roi.y + roi.height - 1) / kCell; ++cy) {
+        const uint8_t* b = blank.ptr<uint8_t>(cy);
+        for (int cx = roi.x / kCell; cx <= (roi.x + roi.width - 1) / kCell; ++cx) blank_tile &= b[cx] != 0;
+      }
+      if (blank_tile) {
+        if (run_x >= 0) warp_run(cv::Rect(run_x, y0, x0 - run_x, th)), run_x = -1;
+        for (int y = 0; y < th; ++y) std::memset(dst.ptr<uint8_t>(y0 + y, x0), 255, tile.width * dst.elemSize());
+      } else if (run_x < 0) {
+        run_x = x0;
+      }
+    }
+    if (run_x >= 0) warp_run(cv::Rect(run_x, y0, size.width - run_x, th));
+  }
+}
 
 cv::Rect transform_box(const cv::Rect& box, const cv::Matx33d& h, const cv::Size& size) {
   double x0 = 1e18, y0 = 1e18, x1 = -1e18, y1 = -1e18;
@@ -81,6 +246,7 @@ int degrade(Document& doc, const DegradationConfig& cfg, int base_quality, Rng& 
   const uint64_t noise_seed = rng.next();
   if (!cfg.enabled) return base_quality;
   cv::Mat& img = doc.image;
+  CV_Assert(img.type() == CV_8UC3);
   const cv::Size size = img.size();
 
   if (bleed > 0) {
@@ -90,7 +256,10 @@ int degrade(Document& doc, const DegradationConfig& cfg, int base_quality, Rng& 
     cv::erode(img, spread, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * r + 1, 2 * r + 1}));
     cv::addWeighted(img, 0.55, spread, 0.45, 0.0, img);
   }
-  if (rot != 0 || persp > 0) {
+  if (rot != 0 || persp > 0 || lowres > 0) {
+    // One homography for rotation and perspective (the boxes follow it). Low resolution is the
+    // same warp sampled onto a smaller grid (bilinear; at the factors used, >= 0.5, its 2-pixel
+    // support covers every source pixel, like an area filter) and scaled back up.
     const cv::Point2f centre(size.width / 2.0f, size.height / 2.0f);
     const cv::Mat r = cv::getRotationMatrix2D(centre, rot, 1.0);
     cv::Matx33d h(r.at<double>(0, 0), r.at<double>(0, 1), r.at<double>(0, 2), r.at<double>(1, 0),
@@ -109,33 +278,37 @@ int degrade(Document& doc, const DegradationConfig& cfg, int base_quality, Rng& 
       h = cv::Matx33d(p) * h;
     }
     const int bg = static_cast<int>(rng.range(40, 200));
+    const cv::Scalar border(bg, bg, bg + 10);
     cv::Mat warped;
-    cv::warpPerspective(img, warped, cv::Mat(h), size, cv::INTER_LINEAR, cv::BORDER_CONSTANT,
-                        cv::Scalar(bg, bg, bg + 10));
+    if (lowres > 0) {
+      const double f = 1.0 - std::min(0.8, lowres);
+      auto scaled = [&](double k) {
+        return cv::Size(std::max(1, static_cast<int>(std::lround(size.width * k))),
+                        std::max(1, static_cast<int>(std::lround(size.height * k))));
+      };
+      // Page -> grid at scale max(f, 0.5) with cv::resize's pixel-centre convention, so that
+      // resizing back is the inverse and the boxes only need `h`; below 0.5 an area filter
+      // takes it the rest of the way.
+      const cv::Size grid = scaled(std::max(f, 0.5));
+      const double sx = grid.width / double(size.width), sy = grid.height / double(size.height);
+      const cv::Matx33d down(sx, 0, 0.5 * sx - 0.5, 0, sy, 0.5 * sy - 0.5, 0, 0, 1);
+      cv::Mat low;
+      warp_page(img, low, down * h, grid, border);
+      if (f < 0.5) cv::resize(low, low, scaled(f), 0, 0, cv::INTER_AREA);
+      cv::resize(low, warped, size, 0, 0, cv::INTER_LINEAR);
+    } else {
+      warp_page(img, warped, h, size, border);
+    }
     img = warped;
     for (auto& reg : doc.regions) reg.box = transform_box(reg.box, h, size);
   }
-  if (paper > 0 || light > 0) {
-    const cv::Mat s = shading(size, paper, light, rng);
-    cv::Mat s3;
-    cv::cvtColor(s, s3, cv::COLOR_GRAY2BGR);
-    cv::multiply(img, s3, img, 1.0 / 255.0);
-  }
-  if (lowres > 0) {
-    const double f = 1.0 - std::min(0.8, lowres);
-    cv::Mat small;
-    cv::resize(img, small, cv::Size(), f, f, cv::INTER_AREA);
-    cv::resize(small, img, size, 0, 0, cv::INTER_LINEAR);
-  }
   if (blur > 0.2) cv::GaussianBlur(img, img, cv::Size(0, 0), blur);
-  if (noise > 0) {
-    // Luminance noise (one draw per pixel, shared by the channels): a third of the random draws
-    // of per-channel noise, and scanner / phone noise is mostly luminance anyway.
-    cv::Mat n(size, CV_8U), n3;
-    cv::RNG cvrng(noise_seed);
-    cvrng.fill(n, cv::RNG::NORMAL, 128.0, noise);
-    cv::cvtColor(n, n3, cv::COLOR_GRAY2BGR);
-    cv::addWeighted(img, 1.0, n3, 1.0, -128.0, img);
+  // Shading after the blur: it is smooth (quarter-resolution map), so the order makes no
+  // visible difference, and it shares one pass over the page with the noise.
+  if (paper > 0 || light > 0 || noise > 0) {
+    const cv::Mat s = paper > 0 || light > 0 ? shading(size, paper, light, rng) : cv::Mat();
+    Rng noise_rng(noise_seed);
+    shade_and_noise(img, s, noise, noise_rng);
   }
   // Regions squeezed out of the frame by the geometry are dropped.
   doc.regions.erase(std::remove_if(doc.regions.begin(), doc.regions.end(),

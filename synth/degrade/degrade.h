@@ -16,6 +16,13 @@ namespace vlmforge::synth {
 // the image with (cfg.jpeg effect lowers `base_quality`).
 int degrade(Document& doc, const DegradationConfig& cfg, int base_quality, Rng& rng);
 
+// dst = src warped by the homography `h` (dst(p) = src(h^-1 p)), bilinear, `bg` where the source
+// is outside the page; the result of cv::warpPerspective(INTER_LINEAR, BORDER_CONSTANT) up to its
+// 1/32-pixel coordinate rounding, computed only where the page has print: each 16x16 output tile
+// whose source footprint is blank paper (all bytes 255) is filled with 255, each run of other
+// tiles along a tile row is one warpPerspective call. `src` CV_8UC1 or CV_8UC3.
+void warp_page(const cv::Mat& src, cv::Mat& dst, const cv::Matx33d& h, cv::Size size, const cv::Scalar& bg);
+
 // The axis-aligned box of `box` mapped through the 3x3 homography `h`, clipped to `size`.
 cv::Rect transform_box(const cv::Rect& box, const cv::Matx33d& h, const cv::Size& size);
 
