@@ -51,9 +51,26 @@ torch::Tensor supervised_loss(const CausalLM& lm, const torch::Tensor& hidden,
 
 VlmOutputs VisionLanguageModel::forward(const VlmInputs& in, bool return_logits) const {
   torch::Tensor embeds = embed_inputs(in.input_ids, in.pixel_values);
-  torch::Tensor hidden = llm.forward(embeds, in.attention_mask);
+  torch::Tensor labels = in.labels;
+  torch::Tensor hidden;
+  if (in.sequence_ids.defined()) {
+    if (!in.position_ids.defined())
+      throw Error("packed rows need position_ids with sequence_ids", "VisionLanguageModel::forward");
+    PackedRows packed{in.position_ids, in.sequence_ids};
+    hidden = llm.forward(embeds, in.attention_mask, nullptr, nullptr, &packed);
+    if (labels.defined()) {
+      // A sample's first token is never a target (it would be predicted from the previous sample).
+      torch::Tensor seq = in.sequence_ids.to(labels.device());
+      torch::Tensor first = torch::ones_like(seq, torch::kBool);
+      first.narrow(1, 1, seq.size(1) - 1).copy_(seq.narrow(1, 1, seq.size(1) - 1) !=
+                                                seq.narrow(1, 0, seq.size(1) - 1));
+      labels = labels.masked_fill(first, -100);
+    }
+  } else {
+    hidden = llm.forward(embeds, in.attention_mask);
+  }
   VlmOutputs out;
-  if (in.labels.defined()) out.loss = supervised_loss(llm, hidden, in.labels, &out.num_supervised);
+  if (labels.defined()) out.loss = supervised_loss(llm, hidden, labels, &out.num_supervised);
   if (return_logits) out.logits = llm.logits(hidden);
   return out;
 }

@@ -18,6 +18,11 @@ struct VlmInputs {
   torch::Tensor pixel_values;    // [N_images, C, H, W] or undefined (text only)
   torch::Tensor attention_mask;  // [B, T] 1 = token, 0 = padding; undefined = all tokens
   torch::Tensor labels;          // [B, T] target ids, -100 = not supervised; undefined = no loss
+  // Packed rows (data.packing), both or neither: per-sample positions and the sample index of
+  // each token (-1 = padding). Attention stays within a sample and no label is predicted from
+  // another sample's tokens.
+  torch::Tensor position_ids = {};  // [B, T] int64
+  torch::Tensor sequence_ids = {};  // [B, T] int64
 };
 
 struct VlmOutputs {

@@ -15,6 +15,18 @@ AttentionMask make_decoder_mask(const torch::Tensor& key_valid, int64_t past, in
   return {m.unsqueeze(1), false};
 }
 
+AttentionMask make_packed_mask(const torch::Tensor& sequence_ids) {
+  const int64_t T = sequence_ids.size(1);
+  torch::Tensor pos = torch::arange(T, torch::TensorOptions(torch::kInt64).device(sequence_ids.device()));
+  torch::Tensor causal = pos.view({1, -1}) <= pos.view({-1, 1});              // [T_q, T_k]
+  torch::Tensor same = sequence_ids.unsqueeze(2) == sequence_ids.unsqueeze(1);  // [B, T_q, T_k]
+  torch::Tensor real_key = (sequence_ids >= 0).unsqueeze(1);                   // [B, 1, T_k]
+  torch::Tensor m = same & real_key & causal.unsqueeze(0);
+  torch::Tensor self = torch::eye(T, torch::TensorOptions(torch::kBool).device(sequence_ids.device()));
+  m = m | (self.unsqueeze(0) & (sequence_ids < 0).unsqueeze(-1));
+  return {m.unsqueeze(1), false};
+}
+
 SelfAttention::SelfAttention(const AttentionSpec& s, const torch::TensorOptions& opts)
     : spec(s),
       qkv({{s.q_name, s.num_heads * s.head_dim},

@@ -38,6 +38,11 @@ struct AttentionMask {
 // (false = padding). Query rows that are padding may see themselves, so no row is all -inf.
 AttentionMask make_decoder_mask(const torch::Tensor& key_valid, int64_t past, int64_t t_q);
 
+// Block-diagonal causal mask of packed rows. sequence_ids: [B, T] int64, the sample each token
+// belongs to (-1 = padding). A token attends to earlier tokens of its own sample only; padding
+// rows see themselves.
+AttentionMask make_packed_mask(const torch::Tensor& sequence_ids);
+
 class SelfAttention {
  public:
   SelfAttention() = default;

@@ -1,5 +1,7 @@
 #include "models/text/decoder.h"
 
+#include "models/core/error.h"
+#include "models/layers/checkpoint.h"
 
 namespace vlmforge {
 
@@ -37,8 +39,11 @@ torch::Tensor CausalLM::embed(const torch::Tensor& ids) const {
 }
 
 torch::Tensor CausalLM::forward(const torch::Tensor& embeds, const torch::Tensor& attention_mask,
-                                KVCache* cache, std::vector<torch::Tensor>* all_hidden) const {
+                                KVCache* cache, std::vector<torch::Tensor>* all_hidden,
+                                const PackedRows* packed) const {
   const int64_t B = embeds.size(0), T = embeds.size(1);
+  if (packed && cache)
+    throw Error("packed rows cannot be decoded with a KV cache", "CausalLM::forward");
   const int64_t past = cache ? cache->length() : 0;
   auto bool_opts = torch::TensorOptions(torch::kBool).device(embeds.device());
   torch::Tensor new_valid =
@@ -55,33 +60,59 @@ torch::Tensor CausalLM::forward(const torch::Tensor& embeds, const torch::Tensor
   positions = positions.masked_fill(key_valid.logical_not(), 1).narrow(1, past, T);
 
   AttentionMask mask;
-  // One host sync decides whether padding exists at all; without it SDPA runs plain causal
-  // (flash kernels on GPU) instead of an explicit mask.
-  const bool all_real = key_valid.all().item<bool>();
-  if (past == 0 && all_real)
-    mask.causal = true;  // plain causal: lets SDPA pick its fastest kernel
-  else if (!(all_real && T == 1))
-    mask = make_decoder_mask(key_valid, past, T);
-  // (one new token over an all-real cache attends everywhere: no mask needed)
+  if (packed) {
+    positions = packed->position_ids.to(embeds.device());
+    mask = make_packed_mask(packed->sequence_ids.to(embeds.device()));
+  } else {
+    // One host sync decides whether padding exists at all; without it SDPA runs plain causal
+    // (flash kernels on GPU) instead of an explicit mask.
+    const bool all_real = key_valid.all().item<bool>();
+    if (past == 0 && all_real)
+      mask.causal = true;  // plain causal: lets SDPA pick its fastest kernel
+    else if (!(all_real && T == 1))
+      mask = make_decoder_mask(key_valid, past, T);
+    // (one new token over an all-real cache attends everywhere: no mask needed)
+  }
 
   auto [cos, sin] = rope.cos_sin(positions, embeds.scalar_type());
   torch::Tensor h = embeds;
   if (all_hidden) all_hidden->push_back(h);
+  const bool recompute = activation_checkpointing && !cache && torch::GradMode::is_enabled();
   for (size_t i = 0; i < blocks.size(); ++i) {
-    const DecoderBlock& b = blocks[i];
-    LayerCache* lc = cache ? &cache->layers[i] : nullptr;
-    torch::Tensor x = b.norm1.forward(h);
-    torch::Tensor a = b.attn.forward(x, &rope, cos, sin, mask, lc);
-    if (config.parallel_residual) {
-      h = h + a + b.mlp.forward(x);
+    if (recompute) {
+      // Captures by value: the closure runs again in backward, after this frame is gone.
+      ParamList block_params;
+      DecoderBlock& b = const_cast<DecoderBlock&>(blocks[i]);  // collect only takes addresses
+      b.norm1.collect("", block_params);
+      b.attn.collect("", block_params);
+      if (!config.parallel_residual) b.norm2.collect("", block_params);
+      if (config.gated_mlp)
+        b.gated_mlp.collect("", block_params);
+      else
+        b.mlp.collect("", block_params);
+      h = checkpoint_layer(
+          [this, i, cos, sin, mask](const torch::Tensor& x) {
+            return block_forward(i, x, cos, sin, mask, nullptr);
+          },
+          h, trainable_tensors(block_params));
     } else {
-      h = h + a;
-      torch::Tensor y = b.norm2.forward(h);
-      h = h + (config.gated_mlp ? b.gated_mlp.forward(y) : b.mlp.forward(y));
+      h = block_forward(i, h, cos, sin, mask, cache ? &cache->layers[i] : nullptr);
     }
     if (all_hidden) all_hidden->push_back(h);
   }
   return final_norm.forward(h);
+}
+
+torch::Tensor CausalLM::block_forward(size_t i, const torch::Tensor& h, const torch::Tensor& cos,
+                                      const torch::Tensor& sin, const AttentionMask& mask,
+                                      LayerCache* cache) const {
+  const DecoderBlock& b = blocks[i];
+  torch::Tensor x = b.norm1.forward(h);
+  torch::Tensor a = b.attn.forward(x, &rope, cos, sin, mask, cache);
+  if (config.parallel_residual) return h + a + b.mlp.forward(x);
+  torch::Tensor r = h + a;
+  torch::Tensor y = b.norm2.forward(r);
+  return r + (config.gated_mlp ? b.gated_mlp.forward(y) : b.mlp.forward(y));
 }
 
 torch::Tensor CausalLM::logits(const torch::Tensor& hidden) const {

@@ -19,6 +19,13 @@ struct KVCache {
   int64_t length() const { return layers.empty() ? 0 : layers[0].length(); }
 };
 
+// Several samples packed into one row (data.packing): each keeps its own positions and attends
+// only within itself, so a packed row computes what the samples would compute one by one.
+struct PackedRows {
+  torch::Tensor position_ids;  // [B, T] int64, restarting at 0 for each sample
+  torch::Tensor sequence_ids;  // [B, T] int64, sample index within the row; -1 = padding
+};
+
 struct DecoderBlock {
   Norm norm1, norm2;  // norm2 unused with a parallel residual
   SelfAttention attn;
@@ -37,9 +44,16 @@ class CausalLM {
   // counted over real tokens only (cumsum of the mask - 1), as transformers' generate() does.
   // Returns the final-normed hidden states [B, T, D]; `all_hidden` (if given) receives the
   // embeddings and every block's output (HF's output_hidden_states, last one un-normed).
+  // `packed` (no cache) replaces the counted positions and the causal mask by per-sample
+  // positions and a block-diagonal causal mask.
   torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& attention_mask,
                         KVCache* cache = nullptr,
-                        std::vector<torch::Tensor>* all_hidden = nullptr) const;
+                        std::vector<torch::Tensor>* all_hidden = nullptr,
+                        const PackedRows* packed = nullptr) const;
+  // One block: [B, T, D] -> [B, T, D].
+  torch::Tensor block_forward(size_t i, const torch::Tensor& h, const torch::Tensor& cos,
+                              const torch::Tensor& sin, const AttentionMask& mask,
+                              LayerCache* cache) const;
 
   torch::Tensor logits(const torch::Tensor& hidden) const;  // [..., D] -> [..., V]
 
@@ -59,6 +73,8 @@ class CausalLM {
   torch::Tensor lm_head;       // [V, D]; undefined when tied
   torch::Tensor lm_head_bias;  // [V] or undefined
   Rope rope;
+  // Recompute each block in backward instead of keeping its activations (training only).
+  bool activation_checkpointing = false;
 };
 
 // Random initialisation for from-scratch models: N(0, std) for matrices, norms 1, biases 0.

@@ -1,6 +1,7 @@
 #include "models/vision/siglip.h"
 
 #include "models/core/error.h"
+#include "models/layers/checkpoint.h"
 
 namespace vlmforge {
 
@@ -61,13 +62,29 @@ torch::Tensor SiglipVisionEncoder::forward(const torch::Tensor& pixel_values, in
   torch::Tensor x = pixel_values.to(patch_weight.scalar_type());
   x = torch::conv2d(x, patch_weight, patch_bias, config.patch_size);  // [N, D, h, w]
   x = x.flatten(2).transpose(1, 2) + position_embedding.unsqueeze(0);  // [N, P, D]
-  AttentionMask none;
+  const bool recompute = activation_checkpointing && torch::GradMode::is_enabled();
   for (int64_t i = 0; i < stop; ++i) {
-    const SiglipBlock& b = blocks[i];
-    x = x + b.attn.forward(b.norm1.forward(x), nullptr, {}, {}, none, nullptr);
-    x = x + b.mlp.forward(b.norm2.forward(x));
+    const size_t k = static_cast<size_t>(i);
+    if (recompute) {
+      ParamList block_params;
+      SiglipBlock& b = const_cast<SiglipBlock&>(blocks[k]);  // collect only takes addresses
+      b.norm1.collect("", block_params);
+      b.attn.collect("", block_params);
+      b.norm2.collect("", block_params);
+      b.mlp.collect("", block_params);
+      x = checkpoint_layer([this, k](const torch::Tensor& in) { return block_forward(k, in); }, x,
+                           trainable_tensors(block_params));
+    } else {
+      x = block_forward(k, x);
+    }
   }
   return post_layernorm ? post_norm.forward(x) : x;
+}
+
+torch::Tensor SiglipVisionEncoder::block_forward(size_t i, const torch::Tensor& in) const {
+  const SiglipBlock& b = blocks[i];
+  torch::Tensor x = in + b.attn.forward(b.norm1.forward(in), nullptr, {}, {}, AttentionMask{}, nullptr);
+  return x + b.mlp.forward(b.norm2.forward(x));
 }
 
 void SiglipVisionEncoder::collect(const std::string& prefix, ParamList& out) {

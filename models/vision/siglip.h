@@ -49,7 +49,12 @@ class SiglipVisionEncoder {
   void collect(const std::string& prefix, ParamList& out);
   void linears(const std::string& prefix, LinearList& out);
 
+  // One encoder block: [N, P, D] -> [N, P, D].
+  torch::Tensor block_forward(size_t i, const torch::Tensor& x) const;
+
   SiglipConfig config;
+  // Recompute each block in backward instead of keeping its activations (training only).
+  bool activation_checkpointing = false;
   torch::Tensor patch_weight, patch_bias;  // conv [D, C, p, p], [D]
   torch::Tensor position_embedding;        // [P, D]
   std::vector<SiglipBlock> blocks;
