@@ -54,8 +54,9 @@ cv::Mat shading(cv::Size size, double paper, double light, Rng& rng) {
     }
   }
   // Upsample in 8 bits: a quarter-resolution float map converted first costs 1/16 of the work.
-  cv::Mat small8, out;
+  cv::Mat small8;
   s.convertTo(small8, CV_8U, 255.0);
+  thread_local cv::Mat out;  // page-sized scratch kept per worker: no page faults per document
   cv::resize(small8, out, size, 0, 0, cv::INTER_LINEAR);
   return out;
 }
@@ -143,10 +144,13 @@ void shade_noise_span(uint8_t* p, const uint8_t* s, const int8_t* noise, int k, 
 // std-dev `sigma` levels (0 = none) in one pass over the image.
 void shade_and_noise(cv::Mat& img, const cv::Mat& shade, double sigma, Rng& rng) {
   const int cn = img.channels();
-  cv::Mat shade_cn;
-  if (!shade.empty()) {
-    if (cn == 3) cv::cvtColor(shade, shade_cn, cv::COLOR_GRAY2BGR);
-    else shade_cn = shade;
+  thread_local cv::Mat expanded;  // page-sized scratch kept per worker
+  const cv::Mat* shade_cn = nullptr;
+  if (!shade.empty() && cn == 3) {
+    cv::cvtColor(shade, expanded, cv::COLOR_GRAY2BGR);
+    shade_cn = &expanded;
+  } else if (!shade.empty()) {
+    shade_cn = &shade;
   }
   const std::vector<int8_t>& tile = noise_tile();
   // The tile holds N(0,1) * 16, so k = 16 sigma gives std-dev sigma after >> 8; sigma above 15.9
@@ -156,7 +160,7 @@ void shade_and_noise(cv::Mat& img, const cv::Mat& shade, double sigma, Rng& rng)
   const int k = passes ? static_cast<int>(std::lround(sigma / std::sqrt(static_cast<double>(passes)) * 16.0)) : 0;
   for (int y = 0; y < img.rows; ++y) {
     uint8_t* p = img.ptr<uint8_t>(y);
-    const uint8_t* s = shade_cn.empty() ? nullptr : shade_cn.ptr<uint8_t>(y);
+    const uint8_t* s = shade_cn ? shade_cn->ptr<uint8_t>(y) : nullptr;
     for (int pass = 0; pass < std::max(1, passes); ++pass) {
       const uint8_t* sp = pass == 0 ? s : nullptr;
       if (!passes) {
@@ -179,6 +183,7 @@ void shade_and_noise(cv::Mat& img, const cv::Mat& shade, double sigma, Rng& rng)
 
 void warp_page(const cv::Mat& src, cv::Mat& dst, const cv::Matx33d& h, cv::Size size, const cv::Scalar& bg) {
   const cv::Matx33d inv = h.inv();
+  const bool affine = h(2, 0) == 0 && h(2, 1) == 0 && h(2, 2) == 1;  // rotation / scale only
   const cv::Mat blank = blank_cells(src);
   const cv::Rect page(0, 0, src.cols, src.rows);
   dst.create(size, src.type());
@@ -192,8 +197,12 @@ void warp_page(const cv::Mat& src, cv::Mat& dst, const cv::Matx33d& h, cv::Size 
     // Run pixel (u, v) -> page (r.x + u, r.y + v) -> source h^-1 -> ROI pixel (- roi origin).
     const cv::Matx33d m = cv::Matx33d(1, 0, -roi.x, 0, 1, -roi.y, 0, 0, 1) * inv *
                           cv::Matx33d(1, 0, r.x, 0, 1, r.y, 0, 0, 1);
-    cv::warpPerspective(src(roi), out, cv::Mat(m), r.size(), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
-                        cv::BORDER_CONSTANT, bg);
+    if (affine)  // ~1/3 cheaper: no per-pixel division
+      cv::warpAffine(src(roi), out, cv::Mat(m.get_minor<2, 3>(0, 0)), r.size(),
+                     cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_CONSTANT, bg);
+    else
+      cv::warpPerspective(src(roi), out, cv::Mat(m), r.size(), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
+                          cv::BORDER_CONSTANT, bg);
   };
   for (int y0 = 0; y0 < size.height; y0 += kTile) {
     const int th = std::min(kTile, size.height - y0);
@@ -252,7 +261,7 @@ int degrade(Document& doc, const DegradationConfig& cfg, int base_quality, Rng& 
   if (bleed > 0) {
     // Ink spreads: a dark (min) filter blended in proportion to the strength.
     const int r = std::max(1, static_cast<int>(std::lround(bleed)));
-    cv::Mat spread;
+    thread_local cv::Mat spread;  // page-sized scratch kept per worker
     cv::erode(img, spread, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * r + 1, 2 * r + 1}));
     cv::addWeighted(img, 0.55, spread, 0.45, 0.0, img);
   }
@@ -292,7 +301,7 @@ int degrade(Document& doc, const DegradationConfig& cfg, int base_quality, Rng& 
       const cv::Size grid = scaled(std::max(f, 0.5));
       const double sx = grid.width / double(size.width), sy = grid.height / double(size.height);
       const cv::Matx33d down(sx, 0, 0.5 * sx - 0.5, 0, sy, 0.5 * sy - 0.5, 0, 0, 1);
-      cv::Mat low;
+      thread_local cv::Mat low;  // scratch kept per worker
       warp_page(img, low, down * h, grid, border);
       if (f < 0.5) cv::resize(low, low, scaled(f), 0, 0, cv::INTER_AREA);
       cv::resize(low, warped, size, 0, 0, cv::INTER_LINEAR);

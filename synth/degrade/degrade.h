@@ -20,7 +20,9 @@ int degrade(Document& doc, const DegradationConfig& cfg, int base_quality, Rng& 
 // is outside the page; the result of cv::warpPerspective(INTER_LINEAR, BORDER_CONSTANT) up to its
 // 1/32-pixel coordinate rounding, computed only where the page has print: each 16x16 output tile
 // whose source footprint is blank paper (all bytes 255) is filled with 255, each run of other
-// tiles along a tile row is one warpPerspective call. `src` CV_8UC1 or CV_8UC3.
+// tiles along a tile row is one warpPerspective call (warpAffine when `h` is affine: its
+// fixed-point coordinates may differ from warpPerspective's by a level in rare pixels).
+// `src` CV_8UC1 or CV_8UC3.
 void warp_page(const cv::Mat& src, cv::Mat& dst, const cv::Matx33d& h, cv::Size size, const cv::Scalar& bg);
 
 // The axis-aligned box of `box` mapped through the 3x3 homography `h`, clipped to `size`.
