@@ -178,7 +178,13 @@ WriteStats write_dataset(const SynthConfig& cfg, const std::string& out_dir, boo
     pool.emplace_back([&] {
       try {
         TextRenderer renderer;
-        for (int64_t i; (i = results.claim()) >= 0;) results.put(i, generate_document(cfg, i, renderer));
+        for (int64_t i; (i = results.claim()) >= 0;) {
+          GeneratedDoc g = generate_document(cfg, i, renderer);
+          // Only previews draw on the page after encoding: the others wait for the writer
+          // with their JPEG bytes alone (~6.5 MB less each in the ordering window).
+          if (i >= cfg.preview) g.doc.image.release();
+          results.put(i, std::move(g));
+        }
       } catch (...) {
         results.fail(std::current_exception());
       }
