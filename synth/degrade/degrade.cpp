@@ -141,17 +141,13 @@ void shade_noise_span(uint8_t* p, const uint8_t* s, const int8_t* noise, int k, 
 }
 
 // Paper / lighting shading (multiplicative, `shade` CV_8U, may be empty) and luminance noise of
-// std-dev `sigma` levels (0 = none) in one pass over the image.
+// std-dev `sigma` levels (0 = none) in one pass over `img` (CV_8UC3, as the noise tile).
 void shade_and_noise(cv::Mat& img, const cv::Mat& shade, double sigma, Rng& rng) {
-  const int cn = img.channels();
+  CV_Assert(img.type() == CV_8UC3);
+  constexpr int cn = 3;
   thread_local cv::Mat expanded;  // page-sized scratch kept per worker
-  const cv::Mat* shade_cn = nullptr;
-  if (!shade.empty() && cn == 3) {
-    cv::cvtColor(shade, expanded, cv::COLOR_GRAY2BGR);
-    shade_cn = &expanded;
-  } else if (!shade.empty()) {
-    shade_cn = &shade;
-  }
+  if (!shade.empty()) cv::cvtColor(shade, expanded, cv::COLOR_GRAY2BGR);
+  const cv::Mat* shade_cn = shade.empty() ? nullptr : &expanded;
   const std::vector<int8_t>& tile = noise_tile();
   // The tile holds N(0,1) * 16, so k = 16 sigma gives std-dev sigma after >> 8; sigma above 15.9
   // levels is applied in several passes of independent rows (std-devs add in quadrature).
@@ -168,11 +164,11 @@ void shade_and_noise(cv::Mat& img, const cv::Mat& shade, double sigma, Rng& rng)
         continue;
       }
       // A random tile row from a random offset, wrapping round the tile width.
-      const int8_t* row = tile.data() + static_cast<size_t>(rng.index(kNoiseRows)) * kNoiseWidth * 3;
+      const int8_t* row = tile.data() + static_cast<size_t>(rng.index(kNoiseRows)) * kNoiseWidth * cn;
       int offset = rng.index(kNoiseWidth);
       for (int x = 0; x < img.cols;) {
         const int n = std::min(img.cols - x, kNoiseWidth - offset);
-        shade_noise_span(p + x * cn, sp ? sp + x * cn : nullptr, row + offset * 3, k, n * cn);
+        shade_noise_span(p + x * cn, sp ? sp + x * cn : nullptr, row + offset * cn, k, n * cn);
         x += n, offset = 0;
       }
     }
