@@ -30,6 +30,7 @@ namespace vlmforge::data {
 
 struct LoaderOptions {
   int64_t batch_size = 1;  // per rank
+  int64_t grad_accum = 1;  // batches per optimizer step: an epoch is whole global batches
   uint64_t seed = 0;
   bool shuffle = true;
   bool drop_last = true;
@@ -48,6 +49,7 @@ class DataLoader {
       : dataset_(dataset), collate_(std::move(collate)), opt_(opt) {
     plan_.dataset_size = dataset.size();
     plan_.batch_size = opt.batch_size;
+    plan_.grad_accum = opt.grad_accum;
     plan_.seed = opt.seed;
     plan_.shuffle = opt.shuffle;
     plan_.drop_last = opt.drop_last;
@@ -96,36 +98,27 @@ class DataLoader {
   LoaderPosition position() const {
     const int64_t abs = first_abs_ + consumed_;
     const int64_t per = static_cast<int64_t>(batches_per_epoch());
+    const int64_t chunk = plan_.batch_size * plan_.world_size;  // samples per loader batch, all ranks
     LoaderPosition p;
     p.epoch = abs / per;
-    p.batch = abs % per;
+    p.samples = abs % per * chunk;
     p.seed = opt_.seed;
     p.dataset_size = static_cast<int64_t>(plan_.dataset_size);
-    p.batch_size = opt_.batch_size;
-    p.world_size = opt_.world_size;
+    p.global_batch = plan_.global_batch();
+    p.batch_size = plan_.batch_size;
+    p.grad_accum = plan_.grad_accum;
+    p.world_size = plan_.world_size;
     return p;
   }
 
-  // Continues from `pos`; a position taken with another dataset size, batch size, seed or
-  // world size is refused (the batches would differ from the interrupted run's).
+  // Continues from `pos`, saved by this or another split of the same global batch (see
+  // check_resumable: another dataset, seed or global batch is refused, as the batches would
+  // differ from the interrupted run's).
   void restore(const LoaderPosition& pos) {
-    auto mismatch = [&](const char* what, int64_t saved, int64_t now) {
-      throw Error(std::string("cannot resume the data loader: ") + what + " was " +
-                      std::to_string(saved) + ", now " + std::to_string(now),
-                  "trainer_state.json loader", "resume with the same data and batch settings");
-    };
-    if (pos.dataset_size != static_cast<int64_t>(plan_.dataset_size))
-      mismatch("dataset size", pos.dataset_size, static_cast<int64_t>(plan_.dataset_size));
-    if (pos.batch_size != opt_.batch_size) mismatch("batch size", pos.batch_size, opt_.batch_size);
-    if (pos.world_size != opt_.world_size) mismatch("world size", pos.world_size, opt_.world_size);
-    if (pos.seed != opt_.seed)
-      mismatch("seed", static_cast<int64_t>(pos.seed), static_cast<int64_t>(opt_.seed));
+    check_resumable(pos, plan_);
     const int64_t per = static_cast<int64_t>(batches_per_epoch());
-    if (pos.epoch < 0 || pos.batch < 0 || pos.batch >= per)
-      throw Error("loader position out of range (epoch " + std::to_string(pos.epoch) + ", batch " +
-                  std::to_string(pos.batch) + " of " + std::to_string(per) + ")", "trainer_state.json loader");
     stop();
-    start(pos.epoch * per + pos.batch);
+    start(pos.epoch * per + pos.samples / (plan_.batch_size * plan_.world_size));
   }
 
  private:

@@ -1,10 +1,12 @@
-// The loader's batch sequence is a function of (seed, epoch, rank, world size, batch size)
+// The loader's batch sequence is a function of (seed, epoch, rank, world size, batch size, accum)
 // only: same with 0, 1 or 4 workers and random collate delays; ranks are disjoint and cover
 // the data; a saved position resumes with exactly the batches an uninterrupted run gets.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
+#include <tuple>
 #include <thread>
 
 #include "data/loader/loader.h"
@@ -148,9 +150,96 @@ TEST(Loader, PositionIsCheckedOnRestore) {
   p.dataset_size = 41;
   EXPECT_THROW(loader.restore(p), Error);
   p = loader.position();
-  p.batch = 10;  // 40 / 4 = 10 batches: 10 is out of range
+  p.samples = 40;  // 40 / 4 = 10 batches: sample 40 is past the epoch
+  EXPECT_THROW(loader.restore(p), Error);
+  p = loader.position();
+  p.global_batch = 8;  // saved with another global batch: the steps would differ
   EXPECT_THROW(loader.restore(p), Error);
   EXPECT_THROW(LoaderPosition::from_json("{\"epoch\": 1}", "trainer_state.json"), Error);
+  // A position from before the global layout (epoch, batch) is refused, not reinterpreted.
+  EXPECT_THROW(LoaderPosition::from_json(R"({"epoch": 0, "batch": 1, "seed": 0, "dataset_size": 40,
+      "batch_size": 4, "world_size": 1})", "trainer_state.json"), Error);
+}
+
+// Samples of optimizer step s over all ranks, in block order (micro-batch k of rank r is block
+// k·W + r): the data stream in global terms.
+std::vector<std::vector<size_t>> global_steps(const Dataset& ds, int64_t batch, int64_t accum, int world,
+                                              int epochs, const std::string& resume_from = "") {
+  std::vector<std::vector<std::vector<size_t>>> per_rank(static_cast<size_t>(world));
+  for (int r = 0; r < world; ++r) {
+    LoaderOptions opt;
+    opt.batch_size = batch;
+    opt.grad_accum = accum;
+    opt.seed = 11;
+    opt.rank = r;
+    opt.world_size = world;
+    opt.num_workers = 2;
+    DataLoader<Batch> loader(ds, collate_slowly, opt);
+    if (!resume_from.empty()) loader.restore(LoaderPosition::from_json(resume_from, "test"));
+    for (int e = 0; e < epochs; ++e)
+      while (auto b = loader.next()) per_rank[static_cast<size_t>(r)].push_back(*b);
+  }
+  std::vector<std::vector<size_t>> steps;
+  for (size_t j = 0; j < per_rank[0].size(); j += static_cast<size_t>(accum)) {
+    std::vector<size_t> step;
+    for (size_t k = 0; k < static_cast<size_t>(accum); ++k)
+      for (const auto& rank : per_rank) step.insert(step.end(), rank[j + k].begin(), rank[j + k].end());
+    steps.push_back(step);
+  }
+  return steps;
+}
+
+TEST(Loader, SameGlobalBatchGivesTheSameStepsForAnySplit) {
+  const auto ds = numbered(50);  // global batch 12: 4 steps per epoch, 2 samples skipped
+  const auto ref = global_steps(ds, 12, 1, 1, 2);
+  ASSERT_EQ(ref.size(), 8u);
+  // Independent reference: step s of epoch e is order[12 s', 12 s' + 12) of that epoch's permutation.
+  for (size_t s = 0; s < ref.size(); ++s) {
+    const auto order = shuffled_range(50, 11, static_cast<int64_t>(s / 4));
+    EXPECT_EQ(ref[s], std::vector<size_t>(order.begin() + 12 * (s % 4), order.begin() + 12 * (s % 4 + 1)))
+        << "step " << s;
+  }
+  struct Split { int64_t batch, accum; int world; };
+  for (Split sp : {Split{6, 1, 2}, Split{3, 2, 2}, Split{1, 4, 3}, Split{2, 2, 3}, Split{3, 1, 4}})
+    EXPECT_EQ(global_steps(ds, sp.batch, sp.accum, sp.world, 2), ref)
+        << sp.batch << " x " << sp.accum << " x " << sp.world << " ranks";
+}
+
+TEST(Loader, PositionResumesUnderAnotherSplitOfTheGlobalBatch) {
+  const auto ds = numbered(50);
+  const auto ref = global_steps(ds, 12, 1, 1, 3);  // 12 steps
+  LoaderOptions opt;  // 2 ranks x batch 3 x accum 2; rank 0 stops after 5 optimizer steps
+  opt.batch_size = 3;
+  opt.grad_accum = 2;
+  opt.seed = 11;
+  opt.world_size = 2;
+  std::string saved;
+  {
+    DataLoader<Batch> loader(ds, collate_slowly, opt);
+    for (int taken = 0; taken < 10;)
+      if (loader.next()) ++taken;
+    saved = loader.position().to_json();
+  }
+  EXPECT_EQ(LoaderPosition::from_json(saved, "test").epoch, 1);
+  EXPECT_EQ(LoaderPosition::from_json(saved, "test").samples, 12);
+  // Resumed by 1 rank x batch 6 x accum 2 and by 3 ranks x batch 4 x accum 1.
+  for (auto [batch, accum, world] : {std::tuple<int64_t, int64_t, int>{6, 2, 1}, {4, 1, 3}}) {
+    auto rest = global_steps(ds, batch, accum, world, 2, saved);  // to the end of epoch 2
+    ASSERT_EQ(rest.size(), 7u) << world << " ranks";
+    EXPECT_TRUE(std::equal(rest.begin(), rest.end(), ref.begin() + 5)) << world << " ranks";
+  }
+  // Another global batch is refused with the keys that restore it.
+  opt.world_size = 1;
+  opt.grad_accum = 1;
+  DataLoader<Batch> other(ds, collate_slowly, opt);
+  try {
+    other.restore(LoaderPosition::from_json(saved, "test"));
+    FAIL() << "restored a position of global batch 12 into global batch 3";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("global batch is 12"), std::string::npos) << what;
+    EXPECT_NE(what.find("train.grad_accum=4"), std::string::npos) << what;
+  }
 }
 
 TEST(Loader, WorkerErrorsSurfaceForTheirBatch) {
