@@ -175,6 +175,34 @@ void shade_and_noise(cv::Mat& img, const cv::Mat& shade, double sigma, Rng& rng)
   }
 }
 
+// cv::INTER_AREA weights for a reduction from n_src to n_dst samples with n_src / n_dst in
+// [1, 2]: output u averages the source interval [u s, (u + 1) s), at most 3 pixels, weighted by
+// overlap, in 1/256 units summing to exactly 256 (indices clamped, their weight 0 past the end).
+struct AreaTaps {
+  int index[3];
+  uint16_t weight[3];
+};
+std::vector<AreaTaps> area_taps(int n_src, int n_dst) {
+  std::vector<AreaTaps> taps(static_cast<size_t>(n_dst));
+  const double s = static_cast<double>(n_src) / n_dst;
+  for (int u = 0; u < n_dst; ++u) {
+    const double a = u * s, b = (u + 1) * s;
+    const int x0 = static_cast<int>(std::floor(a));
+    AreaTaps& t = taps[static_cast<size_t>(u)];
+    int sum = 0, largest = 0;
+    for (int k = 0; k < 3; ++k) {
+      const int x = x0 + k;
+      const double overlap = x < n_src ? std::max(0.0, std::min(b, x + 1.0) - std::max(a, static_cast<double>(x))) : 0.0;
+      t.index[k] = std::min(x, n_src - 1);
+      t.weight[k] = static_cast<uint16_t>(std::lround(overlap / s * 256));
+      sum += t.weight[k];
+      if (t.weight[k] > t.weight[largest]) largest = k;
+    }
+    t.weight[largest] = static_cast<uint16_t>(t.weight[largest] + 256 - sum);
+  }
+  return taps;
+}
+
 }  // namespace
 
 void warp_page(const cv::Mat& src, cv::Mat& dst, const cv::Matx33d& h, cv::Size size, const cv::Scalar& bg) {
@@ -223,6 +251,51 @@ void warp_page(const cv::Mat& src, cv::Mat& dst, const cv::Matx33d& h, cv::Size 
   }
 }
 
+void area_downsample(const cv::Mat& src, cv::Mat& dst, cv::Size size) {
+  const double fx = static_cast<double>(src.cols) / size.width, fy = static_cast<double>(src.rows) / size.height;
+  if (src.type() != CV_8UC3 || fx < 1 || fx > 2 || fy < 1 || fy > 2) {
+    cv::resize(src, dst, size, 0, 0, cv::INTER_AREA);
+    return;
+  }
+  constexpr int cn = 3;
+  const std::vector<AreaTaps> tx = area_taps(src.cols, size.width), ty = area_taps(src.rows, size.height);
+  // Rows first (whole rows, 16-bit sums: 255 * 256 + 128 fits, vectorised), then columns.
+  thread_local cv::Mat rows;  // scratch kept per worker
+  rows.create(size.height, src.cols, src.type());
+  const int row_bytes = src.cols * cn;
+  for (int v = 0; v < size.height; ++v) {
+    const AreaTaps& t = ty[static_cast<size_t>(v)];
+    const uint8_t *r0 = src.ptr<uint8_t>(t.index[0]), *r1 = src.ptr<uint8_t>(t.index[1]), *r2 = src.ptr<uint8_t>(t.index[2]);
+    const uint16_t w0 = t.weight[0], w1 = t.weight[1], w2 = t.weight[2];
+    uint8_t* d = rows.ptr<uint8_t>(v);
+    for (int i = 0; i < row_bytes; ++i)
+      d[i] = static_cast<uint8_t>(static_cast<uint16_t>(r0[i] * w0 + r1[i] * w1 + r2[i] * w2 + 128) >> 8);
+  }
+  dst.create(size, src.type());
+  constexpr int kSpan = 16;  // output pixels per blank-paper check
+  for (int v = 0; v < size.height; ++v) {
+    const uint8_t* s = rows.ptr<uint8_t>(v);
+    uint8_t* d = dst.ptr<uint8_t>(v);
+    for (int u0 = 0; u0 < size.width; u0 += kSpan) {
+      const int u1 = std::min(size.width, u0 + kSpan);
+      // Blank paper averages to blank paper: skip the taps where the span's source is all 255.
+      const int from = tx[static_cast<size_t>(u0)].index[0] * cn, to = (tx[static_cast<size_t>(u1 - 1)].index[2] + 1) * cn;
+      uint8_t all = 255;
+      for (int i = from; i < to; ++i) all &= s[i];
+      if (all == 255) {
+        std::memset(d + u0 * cn, 255, static_cast<size_t>(u1 - u0) * cn);
+        continue;
+      }
+      for (int u = u0; u < u1; ++u) {
+        const AreaTaps& t = tx[static_cast<size_t>(u)];
+        const uint8_t *p0 = s + t.index[0] * cn, *p1 = s + t.index[1] * cn, *p2 = s + t.index[2] * cn;
+        for (int c = 0; c < cn; ++c)
+          d[u * cn + c] = static_cast<uint8_t>((p0[c] * t.weight[0] + p1[c] * t.weight[1] + p2[c] * t.weight[2] + 128) >> 8);
+      }
+    }
+  }
+}
+
 cv::Rect transform_box(const cv::Rect& box, const cv::Matx33d& h, const cv::Size& size) {
   double x0 = 1e18, y0 = 1e18, x1 = -1e18, y1 = -1e18;
   const double xs[2] = {double(box.x), double(box.x + box.width)};
@@ -261,10 +334,8 @@ int degrade(Document& doc, const DegradationConfig& cfg, int base_quality, Rng& 
     cv::erode(img, spread, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * r + 1, 2 * r + 1}));
     cv::addWeighted(img, 0.55, spread, 0.45, 0.0, img);
   }
-  if (rot != 0 || persp > 0 || lowres > 0) {
-    // One homography for rotation and perspective (the boxes follow it). Low resolution is the
-    // same warp sampled onto a smaller grid (bilinear; at the factors used, >= 0.5, its 2-pixel
-    // support covers every source pixel, like an area filter) and scaled back up.
+  if (rot != 0 || persp > 0) {
+    // One homography for rotation and perspective; the boxes follow it.
     const cv::Point2f centre(size.width / 2.0f, size.height / 2.0f);
     const cv::Mat r = cv::getRotationMatrix2D(centre, rot, 1.0);
     cv::Matx33d h(r.at<double>(0, 0), r.at<double>(0, 1), r.at<double>(0, 2), r.at<double>(1, 0),
@@ -283,29 +354,21 @@ int degrade(Document& doc, const DegradationConfig& cfg, int base_quality, Rng& 
       h = cv::Matx33d(p) * h;
     }
     const int bg = static_cast<int>(rng.range(40, 200));
-    const cv::Scalar border(bg, bg, bg + 10);
     cv::Mat warped;
-    if (lowres > 0) {
-      const double f = 1.0 - std::min(0.8, lowres);
-      auto scaled = [&](double k) {
-        return cv::Size(std::max(1, static_cast<int>(std::lround(size.width * k))),
-                        std::max(1, static_cast<int>(std::lround(size.height * k))));
-      };
-      // Page -> grid at scale max(f, 0.5) with cv::resize's pixel-centre convention, so that
-      // resizing back is the inverse and the boxes only need `h`; below 0.5 an area filter
-      // takes it the rest of the way.
-      const cv::Size grid = scaled(std::max(f, 0.5));
-      const double sx = grid.width / double(size.width), sy = grid.height / double(size.height);
-      const cv::Matx33d down(sx, 0, 0.5 * sx - 0.5, 0, sy, 0.5 * sy - 0.5, 0, 0, 1);
-      thread_local cv::Mat low;  // scratch kept per worker
-      warp_page(img, low, down * h, grid, border);
-      if (f < 0.5) cv::resize(low, low, scaled(f), 0, 0, cv::INTER_AREA);
-      cv::resize(low, warped, size, 0, 0, cv::INTER_LINEAR);
-    } else {
-      warp_page(img, warped, h, size, border);
-    }
+    warp_page(img, warped, h, size, cv::Scalar(bg, bg, bg + 10));
     img = warped;
     for (auto& reg : doc.regions) reg.box = transform_box(reg.box, h, size);
+  }
+  if (lowres > 0) {
+    // Area reduction (a low-resolution sensor integrates over its pixels), then back up.
+    const double f = 1.0 - std::min(0.8, lowres);
+    const cv::Size small(std::max(1, static_cast<int>(std::lround(size.width * f))),
+                         std::max(1, static_cast<int>(std::lround(size.height * f))));
+    thread_local cv::Mat low;  // scratch kept per worker
+    area_downsample(img, low, small);
+    cv::Mat restored;
+    cv::resize(low, restored, size, 0, 0, cv::INTER_LINEAR);
+    img = restored;
   }
   if (blur > 0.2) cv::GaussianBlur(img, img, cv::Size(0, 0), blur);
   // Shading after the blur: it is smooth (quarter-resolution map), so the order makes no

@@ -25,6 +25,12 @@ int degrade(Document& doc, const DegradationConfig& cfg, int base_quality, Rng& 
 // `src` CV_8UC1 or CV_8UC3.
 void warp_page(const cv::Mat& src, cv::Mat& dst, const cv::Matx33d& h, cv::Size size, const cv::Scalar& bg);
 
+// dst = cv::resize(src, size, INTER_AREA) to within 2 levels (weights in 1/256 units), for
+// CV_8UC3 reductions by factors 1..2 per axis (the low-resolution effect's range); spans of
+// output whose source is blank paper (all 255) are filled without averaging. Other cases call
+// cv::resize.
+void area_downsample(const cv::Mat& src, cv::Mat& dst, cv::Size size);
+
 // The axis-aligned box of `box` mapped through the 3x3 homography `h`, clipped to `size`.
 cv::Rect transform_box(const cv::Rect& box, const cv::Matx33d& h, const cv::Size& size);
 

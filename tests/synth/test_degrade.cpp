@@ -79,6 +79,74 @@ TEST(SynthDegrade, WarpEqualsOpenCvWarpPerspective) {
   }
 }
 
+TEST(SynthDegrade, AreaDownsampleEqualsOpenCvInterArea) {
+  SynthConfig cfg;
+  TextRenderer renderer;
+  const Document d = render_document(cfg, "waybill", 0, 13, renderer);
+  cv::Mat page;  // rotated, so there are background wedges as well as blank paper and print
+  warp_page(d.image, page, page_homography(d.image.size(), 1.1, 0.02), d.image.size(), cv::Scalar(90, 90, 100));
+  for (const double f : {0.5, 0.55, 0.62, 0.75, 0.875, 0.95, 0.3}) {  // 0.3: cv::resize fallback
+    SCOPED_TRACE(f);
+    const cv::Size small(static_cast<int>(std::lround(page.cols * f)), static_cast<int>(std::lround(page.rows * f)));
+    cv::Mat ours, ref, diff;
+    area_downsample(page, ours, small);
+    cv::resize(page, ref, small, 0, 0, cv::INTER_AREA);
+    ASSERT_EQ(ours.size(), ref.size());
+    cv::absdiff(ours, ref, diff);
+    double max_diff = 0;
+    cv::minMaxLoc(diff.reshape(1), nullptr, &max_diff);
+    EXPECT_LE(max_diff, 2.0);  // weights rounded to 1/256 vs OpenCV's float weights
+    EXPECT_LT(cv::mean(diff.reshape(1))[0], 0.3);
+  }
+}
+
+TEST(SynthDegrade, LowResolutionKeepsInkAndPosition) {
+  // 1-pixel horizontal rules one every 7 rows and 3x3 dots on a white page: after down- and
+  // up-sampling every rule keeps its ink (sum of 255 - level along its neighbourhood) and the
+  // dots their place.
+  const cv::Size size(1240, 1754);
+  cv::Mat page(size, CV_8UC3, cv::Scalar::all(255));
+  std::vector<int> rules;
+  for (int y = 40; y < 600; y += 7) rules.push_back(y), page.row(y).colRange(100, 1100).setTo(cv::Scalar::all(0));
+  std::vector<cv::Point> dots;
+  for (int y = 700; y < 1700; y += 97)
+    for (int x = 100; x < 1200; x += 89) dots.emplace_back(x + 1, y + 1), cv::rectangle(page, cv::Rect(x, y, 3, 3), cv::Scalar::all(0), -1);
+  for (const uint64_t seed : {1, 2, 3, 4}) {
+    SCOPED_TRACE(seed);
+    DegradationConfig cfg;
+    for (EffectConfig* e : {&cfg.rotation, &cfg.perspective, &cfg.blur, &cfg.noise, &cfg.jpeg, &cfg.lighting, &cfg.paper,
+                            &cfg.ink_bleed})
+      e->probability = 0.0;
+    cfg.low_resolution = {1.0, 0.5};  // the default strength: linear factor 0.5 .. 0.875
+    Document d;
+    d.image = page.clone();
+    Rng rng(seed);
+    degrade(d, cfg, 90, rng);
+    cv::Mat grey, ink;
+    cv::cvtColor(d.image, grey, cv::COLOR_BGR2GRAY);
+    cv::subtract(cv::Scalar(255), grey, ink, cv::noArray(), CV_64F);
+    for (const int y : rules) {
+      // +-3 rows: the rule's own band (rules are 7 rows apart).
+      const double mass = cv::sum(ink(cv::Rect(200, y - 3, 800, 7)))[0] / (800 * 255.0);
+      // Area reduction + bilinear enlargement keeps a rule's ink within ~12% at every phase of
+      // the grid; bilinear reduction alone would leave 30% to 190%.
+      EXPECT_NEAR(mass, 1.0, 0.15) << "rule at y " << y;
+    }
+    // Each dot's centroid stays within a third of a pixel (the phase of the coarse grid moves
+    // ink within a coarse pixel); no systematic shift on average.
+    cv::Point2d mean_shift(0, 0);
+    for (const cv::Point& p : dots) {
+      const cv::Moments m = cv::moments(ink(cv::Rect(p.x - 7, p.y - 7, 15, 15)));
+      const cv::Point2d shift(m.m10 / m.m00 - 7, m.m01 / m.m00 - 7);
+      EXPECT_LT(std::abs(shift.x), 0.35) << p;
+      EXPECT_LT(std::abs(shift.y), 0.35) << p;
+      mean_shift += shift * (1.0 / static_cast<double>(dots.size()));
+    }
+    EXPECT_LT(std::abs(mean_shift.x), 0.05);
+    EXPECT_LT(std::abs(mean_shift.y), 0.05);
+  }
+}
+
 TEST(SynthDegrade, NoiseHasConfiguredStatistics) {
   for (const double sigma : {4.0, 8.0, 24.0}) {
     SCOPED_TRACE(sigma);
