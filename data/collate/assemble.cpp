@@ -49,11 +49,14 @@ TrainBatch assemble_batch(const std::vector<EncodedSample>& samples, int32_t pad
         throw Error("labels and ids differ in length", "sample " + s.id);
       for (size_t j = 0; j < s.ids.size(); ++j, ++t) {
         ids[r][t] = s.ids[j];
-        labels[r][t] = s.labels[j];
+        // A packed sample's first token would be the target of the previous sample's last one;
+        // unpacked, the shifted loss never reads position 0 either.
+        const int64_t label = packing && j == 0 ? int64_t{chat::kIgnoreIndex} : s.labels[j];
+        labels[r][t] = label;
         mask[r][t] = 1;
         pos[r][t] = static_cast<int64_t>(j);
         seq[r][t] = static_cast<int64_t>(k);
-        b.num_supervised_tokens += s.labels[j] != chat::kIgnoreIndex;
+        b.num_supervised_tokens += label != chat::kIgnoreIndex;
         if (image_token_id >= 0 && s.ids[j] == image_token_id &&
             (j == 0 || s.ids[j - 1] != image_token_id)) {
           size_t e = j;

@@ -132,11 +132,15 @@ TEST(Collate, PackingRestartsPositionsAndKeepsSamplesWhole) {
     EXPECT_EQ(supervised_text(b, r), "ans<|im_end|>ans<|im_end|>");
     // Position ids restart where the sequence id changes.
     auto seq = row(b.sequence_ids, r), pos = row(b.position_ids, r);
+    // ... and a sample's first token is never a target (not predicted from the previous sample).
+    auto labels = row(b.labels, r);
     for (size_t t = 1; t < seq.size(); ++t)
       if (seq[t] == 1 && seq[t - 1] == 0) {
         EXPECT_EQ(pos[t], 0);
+        EXPECT_EQ(labels[t], -100);
       }
   }
+  EXPECT_EQ(b.num_supervised_tokens, b.labels.ne(-100).sum().item<int64_t>());
   EXPECT_EQ(b.num_samples, 6);
 }
 

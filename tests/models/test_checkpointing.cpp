@@ -15,43 +15,11 @@
 #include "models/layers/checkpoint.h"
 #include "models/layers/lora.h"
 #include "models/loader.h"
+#include "tests/models/tiny_vlm.h"
 
 namespace vlmforge {
 namespace {
 
-ModelConfig tiny(const std::string& arch, int64_t layers, int64_t width) {
-  ModelConfig c;
-  c.vision.hidden_size = 32;
-  c.vision.intermediate_size = 48;
-  c.vision.num_hidden_layers = 2;
-  c.vision.num_attention_heads = 2;
-  c.vision.image_size = 32;
-  c.vision.patch_size = 8;  // 16 image tokens
-  c.llm.arch = arch;
-  c.llm.vocab_size = 64;
-  c.llm.hidden_size = width;
-  c.llm.intermediate_size = 2 * width;
-  c.llm.num_hidden_layers = layers;
-  c.llm.num_attention_heads = 4;
-  c.llm.num_key_value_heads = arch == "phi" ? 4 : 2;
-  if (arch == "phi") c.llm.partial_rotary_factor = 0.5;
-  c.image_token_id = 63;
-  c.vision_feature_layer = -1;  // every vision block runs (post_layernorm stays unused)
-  c.init_seed = 9;
-  return c;
-}
-
-VlmInputs batch(int64_t B, int64_t text_len) {
-  torch::manual_seed(3);
-  VlmInputs in;
-  torch::Tensor text = torch::randint(1, 63, {B, text_len});
-  in.input_ids = torch::cat({text.narrow(1, 0, 1), torch::full({B, 16}, 63, torch::kInt64),
-                             text.narrow(1, 1, text_len - 1)}, 1);
-  in.labels = in.input_ids.clone();
-  in.labels.narrow(1, 0, 17).fill_(-100);
-  in.pixel_values = torch::randn({B, 3, 32, 32});
-  return in;
-}
 
 // Runs forward + backward with the given checkpointing and returns every trainable gradient by
 // name (undefined for frozen parameters that must not get one), plus one draw of the RNG after.
@@ -103,15 +71,15 @@ void compare(const std::string& what, VisionLanguageModel& vlm, const VlmInputs&
 
 TEST(Checkpointing, FullTrainingGradientsEqual) {
   for (const char* arch : {"qwen2", "phi"}) {
-    auto vlm = build_vlm(tiny(arch, 2, 32));
+    auto vlm = build_vlm(test::tiny_vlm_config(arch, 2, 32, 9));
     set_requires_grad(vlm->named_parameters(), "", true);
-    compare(std::string("full ") + arch, *vlm, batch(2, 20));
+    compare(std::string("full ") + arch, *vlm, test::tiny_image_batch(2, 20, 3));
   }
 }
 
 TEST(Checkpointing, LoraWithDropoutOnPartlyFrozenModel) {
   for (const char* arch : {"qwen2", "phi"}) {
-    auto vlm = build_vlm(tiny(arch, 2, 32));
+    auto vlm = build_vlm(test::tiny_vlm_config(arch, 2, 32, 9));
     LinearList llm;
     vlm->llm.linears("language_model", llm);
     LoraSpec spec;
@@ -130,7 +98,7 @@ TEST(Checkpointing, LoraWithDropoutOnPartlyFrozenModel) {
       if (s.name.find(".lora_") != std::string::npos) s.storage->requires_grad_(true);
     set_requires_grad(params, "multi_modal_projector", true);
     set_requires_grad(params, "vision_tower.vision_model.encoder.layers.1", true);  // last vision block
-    compare(std::string("lora+dropout ") + arch, *vlm, batch(2, 20));
+    compare(std::string("lora+dropout ") + arch, *vlm, test::tiny_image_batch(2, 20, 3));
   }
 }
 
@@ -172,9 +140,9 @@ int64_t CountingAllocator::live = 0, CountingAllocator::peak = 0;
 TEST(Checkpointing, LowersPeakActivationMemory) {
   static CountingAllocator counting;  // outlives every tensor it hands out
   c10::Allocator* const original = c10::GetCPUAllocator();
-  auto vlm = build_vlm(tiny("qwen2", 6, 64));
+  auto vlm = build_vlm(test::tiny_vlm_config("qwen2", 6, 64, 9));
   set_requires_grad(vlm->named_parameters(), "", true);
-  VlmInputs in = batch(4, 240);
+  VlmInputs in = test::tiny_image_batch(4, 240, 3);
   int64_t peak[2] = {0, 0};
   for (int recompute = 0; recompute < 2; ++recompute) {
     vlm->vision.activation_checkpointing = vlm->llm.activation_checkpointing = recompute == 1;

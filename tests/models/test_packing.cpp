@@ -7,35 +7,13 @@
 #include <cstdio>
 
 #include "models/loader.h"
+#include "tests/models/tiny_vlm.h"
 
 namespace vlmforge {
 namespace {
 
-constexpr int64_t kImage = 63, kImageTokens = 16;
-
-ModelConfig tiny(const std::string& arch) {
-  ModelConfig c;
-  c.vision.hidden_size = 32;
-  c.vision.intermediate_size = 48;
-  c.vision.num_hidden_layers = 2;
-  c.vision.num_attention_heads = 2;
-  c.vision.image_size = 32;
-  c.vision.patch_size = 8;  // 16 image tokens
-  c.llm.arch = arch;
-  c.llm.vocab_size = 64;
-  c.llm.hidden_size = 32;
-  c.llm.intermediate_size = 48;
-  c.llm.num_hidden_layers = 2;
-  c.llm.num_attention_heads = 4;
-  c.llm.num_key_value_heads = arch == "phi" ? 4 : 2;
-  if (arch == "phi") {
-    c.llm.partial_rotary_factor = 0.5;
-    c.llm.tie_word_embeddings = false;
-  }
-  c.image_token_id = kImage;
-  c.init_seed = 5;
-  return c;
-}
+using test::kImageTokens;
+constexpr int64_t kImage = test::kImageToken;
 
 struct Sample {
   std::vector<int64_t> ids, labels;
@@ -60,7 +38,7 @@ torch::Tensor row(const std::vector<int64_t>& v) {
 }
 
 void check_packing(const std::string& arch) {
-  auto vlm = build_vlm(tiny(arch));
+  auto vlm = build_vlm(test::tiny_vlm_config(arch));
   torch::NoGradGuard no_grad;
   // Larger than the 0.02 init so that attention patterns (and a leak across samples) matter.
   torch::manual_seed(7);

@@ -44,7 +44,7 @@ TEST(Config, FileValuesAndNestedLists) {
 train:
   batch_size: 4
   weight_decay: 0.05
-  activation_checkpointing: true
+  activation_checkpointing: llm
   stages:
     - name: projector
       steps: 100
@@ -62,7 +62,7 @@ data:
   RootConfig c = config::load_root(p, {});
   EXPECT_EQ(c.train.batch_size, 4);
   EXPECT_DOUBLE_EQ(c.train.weight_decay, 0.05);
-  EXPECT_TRUE(c.train.activation_checkpointing);
+  EXPECT_EQ(c.train.activation_checkpointing, "llm");
   ASSERT_EQ(c.train.stages.size(), 2u);
   EXPECT_EQ(c.train.stages[1].name, "lora");
   EXPECT_EQ(c.train.stages[1].trainable, (std::vector<std::string>{"projector", "lora"}));
@@ -101,9 +101,9 @@ TEST(Config, WrongTypesNameKeyAndLine) {
   EXPECT_NE(msg.find("train.lora"), std::string::npos) << msg;
   EXPECT_NE(msg.find("expected a mapping"), std::string::npos) << msg;
 
-  auto p4 = write_yaml("type4.yaml", "train:\n  activation_checkpointing: maybe\n");
+  auto p4 = write_yaml("type4.yaml", "train:\n  save_full_weights: maybe\n");
   msg = error_of([&] { config::load_root(p4, {}); });
-  EXPECT_NE(msg.find(":2: train.activation_checkpointing"), std::string::npos) << msg;
+  EXPECT_NE(msg.find(":2: train.save_full_weights"), std::string::npos) << msg;
 
   auto p5 = write_yaml("type5.yaml", "train:\n  stages: {name: x}\n");
   msg = error_of([&] { config::load_root(p5, {}); });

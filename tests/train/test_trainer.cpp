@@ -13,55 +13,20 @@
 #include "train/config/config.h"
 #include "train/model_setup.h"
 #include "train/trainer.h"
+#include "tests/train/tiny_run.h"
 
 namespace fs = std::filesystem;
 using namespace vlmforge;
 
 namespace {
 
-std::string fixtures() {
-  const char* f = std::getenv("VLMFORGE_FIXTURES");
-  return f ? f : "fixtures";
-}
+using test::quiet;
 
-fs::path scratch(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("vlmforge_trainer_" + std::to_string(::getpid())) / name;
-  fs::remove_all(d);
-  fs::create_directories(d.parent_path());
-  return d;
-}
+fs::path scratch(const std::string& name) { return test::scratch("vlmforge_trainer", name); }
 
 // A tiny model; the SentencePiece tokenizer is trained once and shared by every run.
 RootConfig tiny(const fs::path& out) {
-  static std::string tokenizer;
-  RootConfig c = config::load_root("", {
-      "model.vision.hidden_size=32", "model.vision.intermediate_size=64",
-      "model.vision.num_hidden_layers=2", "model.vision.num_attention_heads=2",
-      "model.vision.image_size=64", "model.vision.patch_size=16",
-      "model.llm.vocab_size=512", "model.llm.hidden_size=64", "model.llm.intermediate_size=128",
-      "model.llm.num_hidden_layers=2", "model.llm.num_attention_heads=4",
-      "model.llm.num_key_value_heads=2", "model.vision_feature_layer=-1",
-      "data.chat.template=phi", "data.max_length=192", "data.num_workers=2",
-      "train.batch_size=2", "train.log_every=1", "train.max_grad_norm=1.0",
-      "train.weight_decay=0.01", "train.stages.0.trainable=[vision, projector, llm]",
-      "train.stages.0.lr={vision: 3e-3, projector: 3e-3, llm: 3e-3}",
-      "train.stages.0.steps=6"});
-  c.data.train = fixtures() + "/train_data";
-  c.train.output_dir = out.string();
-  if (tokenizer.empty()) {
-    c.data.tokenizer = (out.parent_path() / "tok" / "tokenizer.model").string();
-    c.data.tokenizer_vocab = 400;
-    tokenizer = resolve_tokenizer(c);
-  }
-  c.data.tokenizer = tokenizer;
-  c.data.tokenizer_vocab = 0;
-  return c;
-}
-
-TrainOptions quiet() {
-  TrainOptions o;
-  o.quiet = true;
-  return o;
+  return test::tiny_train_config(out, {"train.weight_decay=0.01", "train.stages.0.steps=6"});
 }
 
 std::map<std::string, torch::Tensor> weights(const std::string& dir) {

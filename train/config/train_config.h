@@ -57,8 +57,11 @@ struct TrainConfig {
   double weight_decay = 0.0;   // AdamW; never applied to norms and biases
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
   double max_grad_norm = 1.0;  // 0 disables clipping
-  std::string precision = "auto";  // auto = compute in model.dtype | fp32 (bf16 autocast: not yet)
-  bool activation_checkpointing = false;
+  // auto = bf16 on CUDA, fp32 on CPU | fp32 (weights converted to fp32 if model.dtype differs) |
+  // bf16 (autocast: matmuls in bf16, trainable weights and optimizer state fp32, loss fp32;
+  // frozen weights stay in model.dtype, so model.dtype bf16 halves their memory).
+  std::string precision = "auto";
+  std::string activation_checkpointing = "none";  // none | vision | llm | all (false/true)
   std::string device = "auto";  // auto | cpu | cuda
   int64_t log_every = 10;
   int64_t save_every = 0;      // 0 = only at the end
@@ -83,8 +86,8 @@ struct TrainConfig {
     v("beta2", beta2, "AdamW beta2");
     v("eps", eps, "AdamW epsilon");
     v("max_grad_norm", max_grad_norm, "global gradient-norm clip (0 = off)");
-    v("precision", precision, "auto | fp32 (bf16 autocast with fp32 master weights has not landed)");
-    v("activation_checkpointing", activation_checkpointing, "recompute layer activations in backward (not landed: must be false)");
+    v("precision", precision, "auto (bf16 on CUDA, fp32 on CPU) | fp32 | bf16 (autocast, fp32 trainable weights)");
+    v("activation_checkpointing", activation_checkpointing, "recompute layer activations in backward: none | vision | llm | all");
     v("device", device, "auto | cpu | cuda");
     v("log_every", log_every, "steps between log lines / metrics records");
     v("save_every", save_every, "steps between checkpoints (0 = only the final one)");
