@@ -1,6 +1,9 @@
 #include "synth/dataset.h"
 
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <atomic>
 #include <chrono>
@@ -172,6 +175,13 @@ WriteStats write_dataset(const SynthConfig& cfg, const std::string& out_dir, boo
   // Parallelism comes from the document workers; OpenCV's own thread pool inside each of them
   // would only oversubscribe the cores.
   cv::setNumThreads(1);
+#ifdef __GLIBC__
+  // Every document allocates and frees several page-sized (6.5 MB) images. glibc would hand
+  // freed ones back to the kernel (trim / munmap) and fault them in again, zeroed, for the next
+  // document (~700 page faults, ~0.5 ms a document); keep them in the process instead.
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+#endif
   OrderedResults results(cfg.num, 4 * static_cast<int64_t>(workers));
   std::vector<std::thread> pool;
   for (int w = 0; w < workers; ++w) {
