@@ -5,8 +5,10 @@
 // One optimizer step = grad_accum micro-batches. The loss of a step is the mean over all
 // supervised tokens of all its micro-batches (each micro-batch's mean is weighted by its share of
 // tokens), so accumulation k × batch b trains exactly like batch k·b.
-// Every random draw of step t (dropout) derives from (train.seed, t): resuming at step t
-// reproduces the uninterrupted run bit for bit on the same machine and world size.
+// Every random draw of step t (dropout) derives from (train.seed, t, micro-batch block): resuming
+// at step t reproduces the uninterrupted run bit for bit on the same machine and world size. With
+// another world size and the same global batch the samples of every step are the same and the
+// weights agree within fp32 reduction order (docs/distributed.md, "Resume").
 #pragma once
 
 #include <functional>
