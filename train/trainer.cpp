@@ -12,6 +12,8 @@
 #include "data/loader/sample_trace.h"
 #include "models/core/error.h"
 #include "models/core/fs.h"
+#include "models/layers/autocast.h"
+#include "models/layers/checkpoint.h"
 #include "models/layers/lora.h"
 #include "eval/questions.h"
 #include "eval/report.h"
@@ -51,11 +53,15 @@ int64_t supervised_tokens(const TrainBatch& b) {
   return b.labels.narrow(1, 1, b.labels.size(1) - 1).ne(-100).sum().item<int64_t>();
 }
 
-VlmInputs to_inputs(const TrainBatch& b, torch::Device device) {
+VlmInputs to_inputs(const TrainBatch& b, torch::Device device, bool packed) {
   VlmInputs in;
   in.input_ids = b.input_ids.to(device);
   in.attention_mask = b.attention_mask.to(device);
   in.labels = b.labels.to(device);
+  if (packed) {
+    in.position_ids = b.position_ids.to(device);
+    in.sequence_ids = b.sequence_ids.to(device);
+  }
   if (b.pixel_values.defined() && b.pixel_values.numel() > 0) in.pixel_values = b.pixel_values.to(device);
   return in;
 }
@@ -101,6 +107,11 @@ class Run {
   std::unique_ptr<train::MetricsLog> metrics_;
   std::unique_ptr<train::TensorBoardWriter> tb_;
   bool rank0_ = true;
+  bool bf16_ = false;  // train.precision resolved: bf16 autocast with fp32 trainable weights
+  // Forwards run under this (autocast on when bf16_); backward runs outside it, as with torch.autocast.
+  AutocastState compute_precision() const {
+    return bf16_ ? AutocastState::lower_precision(device_, torch::kBFloat16) : AutocastState{};
+  }
   dist::Distributed* dist_ = nullptr;  // active group or null
   std::unique_ptr<dist::GradientBucketer> sync_;
   void rebuild_sync();
@@ -119,6 +130,17 @@ void Run::rebuild_sync() {
 void Run::setup_stage(size_t i) {
   const StageConfig& s = cfg_.train.stages[i];
   auto groups = plan_stage(params_, s, i, bundle_.model->vision.config.num_layers, cfg_.train.weight_decay);
+  if (bf16_) {
+    // Master weights: what trains in this stage is held in fp32 (frozen parts keep model.dtype).
+    // Storages converted here had no optimizer state, so plan again to hand the new tensors over.
+    ParamList to_fp32;
+    for (const auto& slot : params_)
+      if (slot.storage->requires_grad() && slot.storage->scalar_type() != torch::kFloat32) to_fp32.push_back(slot);
+    if (!to_fp32.empty()) {
+      convert_params(to_fp32, torch::TensorOptions(torch::kFloat32));
+      groups = plan_stage(params_, s, i, bundle_.model->vision.config.num_layers, cfg_.train.weight_decay);
+    }
+  }
   base_lr_.clear();
   for (const auto& g : groups) base_lr_[g.name] = g.lr;
   for (const auto& t : s.trainable) trained_parts_.insert(t.rfind("vision", 0) == 0 ? "vision" : t);
@@ -181,7 +203,8 @@ double Run::validation_loss() {
   while (auto b = loader.next()) {
     int64_t n = supervised_tokens(*b);
     if (n == 0) continue;
-    VlmOutputs out = bundle_.model->forward(to_inputs(*b, device_));
+    AutocastScope precision(compute_precision());
+    VlmOutputs out = bundle_.model->forward(to_inputs(*b, device_, cfg_.data.packing));
     sum += out.loss.item<double>() * static_cast<double>(n);
     tokens += n;
   }
@@ -202,6 +225,7 @@ void Run::generation_eval() {
   auto questions = eval::collect_questions(set.records, cfg_.train.eval_questions, val_ds_->description());
   LinearList llm = bundle_.llm_linears();
   set_lora_training(llm, false);
+  AutocastScope precision(compute_precision());  // mixed-dtype weights need it under bf16
   VlmAnswerer answerer(bundle_, cfg_.data.chat, cfg_.eval.max_new_tokens);
   auto answer = answer_fn(answerer, set.samples);
   auto preds = eval::evaluate_questions(questions, cfg_.eval.batch_size, answer, cfg_.eval.anls_threshold);
@@ -228,16 +252,12 @@ TrainResult Run::go() {
     rank0_ = dist_->is_main();
   }
   if (cfg_.train.stages.empty()) throw Error("no stages", "train.stages");
-  // Settings whose implementation has not landed are refused rather than silently ignored.
-  if (cfg_.train.precision != "auto" && cfg_.train.precision != "fp32")
-    throw Error("precision '" + cfg_.train.precision + "' is not supported by this build yet",
-                "train.precision", "use auto or fp32");
-  if (cfg_.train.activation_checkpointing)
-    throw Error("activation checkpointing is not supported by this build yet",
-                "train.activation_checkpointing", "set it to false");
-  if (cfg_.data.packing)
-    throw Error("sequence packing needs block-diagonal attention, which the models do not apply yet",
-                "data.packing", "set it to false");
+  const std::string& precision = cfg_.train.precision;
+  if (precision != "auto" && precision != "fp32" && precision != "bf16")
+    throw Error("unknown precision '" + precision + "'", "train.precision", "auto | fp32 | bf16");
+  bf16_ = precision == "bf16" || (precision == "auto" && device_.is_cuda());
+  const CheckpointPolicy recompute =
+      CheckpointPolicy::parse(cfg_.train.activation_checkpointing, "train.activation_checkpointing");
   if (cfg_.train.batch_size < 1 || cfg_.train.grad_accum < 1)
     throw Error("batch_size and grad_accum must be >= 1", "train.batch_size");
   const std::string run_dir = cfg_.train.output_dir;
@@ -255,6 +275,11 @@ TrainResult Run::go() {
 
   bundle_ = build_bundle(cfg_, stages_use_lora(cfg_.train.stages));
   if (device_ != torch::Device(torch::kCPU)) bundle_.model->to(torch::TensorOptions().device(device_));
+  // fp32 computes with fp32 weights throughout; bf16 converts trainable storages per stage.
+  if (!bf16_ && bundle_.model->llm.embed_tokens.scalar_type() != torch::kFloat32)
+    bundle_.model->to(torch::TensorOptions(torch::kFloat32));
+  bundle_.model->vision.activation_checkpointing = recompute.vision;
+  bundle_.model->llm.activation_checkpointing = recompute.llm;
   params_ = bundle_.model->named_parameters();
   if (dist_) {
     // Rank 0's initial weights everywhere (from-scratch parts, LoRA A).
@@ -320,7 +345,19 @@ TrainResult Run::go() {
     if (saved.model_fingerprint != st_.model_fingerprint)
       throw Error("checkpoint was trained with another model (parameter names/shapes differ)",
                   resume_dir, "resume with the config the checkpoint was made with");
-    load_weights_into(*bundle_.model, (fs::path(resume_dir) / "model.safetensors").string());
+    const std::string weights_file = (fs::path(resume_dir) / "model.safetensors").string();
+    if (bf16_) {
+      // fp32 master weights saved by a bf16 run go back into fp32 storages, not through bf16.
+      auto wf = SafetensorsFile::open(weights_file);
+      std::set<std::string> fp32_names;
+      for (const auto& e : wf->entries())
+        if (e.dtype == "F32") fp32_names.insert(e.name);
+      ParamList to_fp32;
+      for (const auto& slot : params_)
+        if (fp32_names.count(slot.name) && slot.storage->scalar_type() != torch::kFloat32) to_fp32.push_back(slot);
+      convert_params(to_fp32, torch::TensorOptions(torch::kFloat32));
+    }
+    load_weights_into(*bundle_.model, weights_file);
     st_ = saved;
     for (size_t i = 0; i < static_cast<size_t>(st_.stage) && i < cfg_.train.stages.size(); ++i)
       for (const auto& t : cfg_.train.stages[i].trainable)
@@ -403,7 +440,11 @@ TrainResult Run::go() {
         // Seeded by the micro-batch's block of the global batch (k·W + r, sampler.h), so its
         // dropout does not depend on how the global batch is split over ranks.
         torch::manual_seed(step_seed(st_.seed, st_.step, static_cast<int64_t>(k) * world + (dist_ ? dist_->rank() : 0)));
-        VlmOutputs out = bundle_.model->forward(to_inputs(micro[k], device_));
+        VlmOutputs out;
+        {
+          AutocastScope precision(compute_precision());
+          out = bundle_.model->forward(to_inputs(micro[k], device_, cfg_.data.packing));
+        }
         const double w = static_cast<double>(sup[k]) * world / total_sup;
         (out.loss * w).backward();
         step_loss += out.loss.item<double>() * static_cast<double>(sup[k]) / total_sup;
