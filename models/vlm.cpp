@@ -1,6 +1,9 @@
 #include "models/vlm.h"
 
 #include "models/core/error.h"
+#include "models/layers/linear_cross_entropy.h"
+
+#include <optional>
 
 namespace vlmforge {
 
@@ -37,39 +40,59 @@ torch::Tensor VisionLanguageModel::embed_inputs(const torch::Tensor& input_ids,
   return embeds.masked_scatter(is_image.unsqueeze(-1), feats.reshape({-1, feats.size(-1)}));
 }
 
+torch::Tensor next_token_rows(const torch::Tensor& labels) {
+  const int64_t T = labels.size(1);
+  torch::Tensor rows = torch::zeros_like(labels, torch::kBool);
+  rows.narrow(1, 0, T - 1).copy_(labels.narrow(1, 1, T - 1) != -100);
+  return rows;
+}
+
 torch::Tensor supervised_loss(const CausalLM& lm, const torch::Tensor& hidden,
                               const torch::Tensor& labels, int64_t* num_supervised) {
   const int64_t T = hidden.size(1);
-  torch::Tensor next = labels.narrow(1, 1, T - 1);     // [B, T-1]
+  torch::Tensor next = labels.narrow(1, 1, T - 1);  // [B, T-1]
   torch::Tensor sel = next != -100;
-  torch::Tensor h = hidden.narrow(1, 0, T - 1).index({sel});  // [M, D]
-  torch::Tensor target = next.index({sel});                   // [M]
+  return rows_loss(lm, hidden.narrow(1, 0, T - 1).index({sel}), next.index({sel}), num_supervised);
+}
+
+torch::Tensor rows_loss(const CausalLM& lm, const torch::Tensor& rows_hidden,
+                        const torch::Tensor& target, int64_t* num_supervised) {
   if (num_supervised) *num_supervised = target.size(0);
-  torch::Tensor logits = lm.logits(h).to(torch::kFloat32);    // [M, V], fp32 like transformers
-  return torch::nn::functional::cross_entropy(logits, target);
+  return linear_cross_entropy(rows_hidden, lm.lm_head_weight(), lm.lm_head_bias, target);
+}
+
+// Packed rows: a sample's first token is never a target (it would be predicted from the previous
+// sample's last token).
+torch::Tensor first_tokens_unsupervised(const torch::Tensor& labels, const torch::Tensor& sequence_ids) {
+  torch::Tensor seq = sequence_ids.to(labels.device());
+  const int64_t T = seq.size(1);
+  torch::Tensor first = torch::ones_like(seq, torch::kBool);
+  first.narrow(1, 1, T - 1).copy_(seq.narrow(1, 1, T - 1) != seq.narrow(1, 0, T - 1));
+  return labels.masked_fill(first, -100);
 }
 
 VlmOutputs VisionLanguageModel::forward(const VlmInputs& in, bool return_logits) const {
   torch::Tensor embeds = embed_inputs(in.input_ids, in.pixel_values);
   torch::Tensor labels = in.labels;
-  torch::Tensor hidden;
+  std::optional<PackedRows> packed;
   if (in.sequence_ids.defined()) {
     if (!in.position_ids.defined())
       throw Error("packed rows need position_ids with sequence_ids", "VisionLanguageModel::forward");
-    PackedRows packed{in.position_ids, in.sequence_ids};
-    hidden = llm.forward(embeds, in.attention_mask, nullptr, nullptr, &packed);
-    if (labels.defined()) {
-      // A sample's first token is never a target (it would be predicted from the previous sample).
-      torch::Tensor seq = in.sequence_ids.to(labels.device());
-      torch::Tensor first = torch::ones_like(seq, torch::kBool);
-      first.narrow(1, 1, seq.size(1) - 1).copy_(seq.narrow(1, 1, seq.size(1) - 1) !=
-                                                seq.narrow(1, 0, seq.size(1) - 1));
-      labels = labels.masked_fill(first, -100);
-    }
-  } else {
-    hidden = llm.forward(embeds, in.attention_mask);
+    packed = PackedRows{in.position_ids, in.sequence_ids};
+    if (labels.defined()) labels = first_tokens_unsupervised(labels, in.sequence_ids);
   }
+  const PackedRows* pk = packed ? &*packed : nullptr;
   VlmOutputs out;
+  if (labels.defined() && !return_logits) {
+    // Training: the LLM hands back only the rows whose next token is supervised.
+    const int64_t T = labels.size(1);
+    torch::Tensor rows = next_token_rows(labels);  // [B, T]
+    torch::Tensor target = labels.narrow(1, 1, T - 1).index({rows.narrow(1, 0, T - 1)});  // [M]
+    torch::Tensor hidden = llm.forward(embeds, in.attention_mask, nullptr, nullptr, pk, &rows);
+    out.loss = rows_loss(llm, hidden, target, &out.num_supervised);
+    return out;
+  }
+  torch::Tensor hidden = llm.forward(embeds, in.attention_mask, nullptr, nullptr, pk);
   if (labels.defined()) out.loss = supervised_loss(llm, hidden, labels, &out.num_supervised);
   if (return_logits) out.logits = llm.logits(hidden);
   return out;

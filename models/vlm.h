@@ -67,4 +67,12 @@ class VisionLanguageModel {
 torch::Tensor supervised_loss(const CausalLM& lm, const torch::Tensor& hidden,
                               const torch::Tensor& labels, int64_t* num_supervised = nullptr);
 
+// The loss from hidden rows already gathered ([M, D], e.g. CausalLM::forward with `rows`) and
+// their targets [M]: LM head + cross-entropy chunked (linear_cross_entropy).
+torch::Tensor rows_loss(const CausalLM& lm, const torch::Tensor& rows_hidden,
+                        const torch::Tensor& target, int64_t* num_supervised = nullptr);
+
+// [B, T] bool: positions t whose next label (t + 1) is supervised (!= -100).
+torch::Tensor next_token_rows(const torch::Tensor& labels);
+
 }  // namespace vlmforge

@@ -20,6 +20,9 @@ void AdamW::step() {
   torch::NoGradGuard no_grad;
   const double b1 = opts_.beta1, b2 = opts_.beta2;
   for (auto& g : groups_) {
+    // fp32 parameters with fp32 gradients go through torch's fused AdamW kernel (one pass over
+    // each tensor instead of six); the per-tensor path below is the same update written out.
+    std::vector<torch::Tensor> f_params, f_grads, f_avg, f_avg_sq, f_steps;
     for (auto& np : g.params) {
       torch::Tensor& p = np.param;
       const torch::Tensor& grad = p.grad();
@@ -32,6 +35,15 @@ void AdamW::step() {
       }
       s.step += 1;
       const bool fp32 = p.scalar_type() == torch::kFloat32;
+      if (fp32 && grad.scalar_type() == torch::kFloat32 && grad.layout() == torch::kStrided) {
+        f_params.push_back(p);
+        f_grads.push_back(grad);
+        f_avg.push_back(s.exp_avg);
+        f_avg_sq.push_back(s.exp_avg_sq);
+        f_steps.push_back(torch::full({}, static_cast<double>(s.step),
+                                      torch::TensorOptions(torch::kFloat32).device(p.device())));
+        continue;
+      }
       torch::Tensor p32 = fp32 ? p : p.to(torch::kFloat32);
       torch::Tensor g32 = grad.scalar_type() == torch::kFloat32 ? grad : grad.to(torch::kFloat32);
       if (g.weight_decay != 0) p32.mul_(1.0 - g.lr * g.weight_decay);
@@ -43,6 +55,9 @@ void AdamW::step() {
       p32.addcdiv_(s.exp_avg, denom, -g.lr / bc1);
       if (!fp32) p.copy_(p32);
     }
+    if (!f_params.empty())
+      at::_fused_adamw_(f_params, f_grads, f_avg, f_avg_sq, /*max_exp_avg_sqs=*/{}, f_steps, g.lr,
+                        b1, b2, g.weight_decay, opts_.eps, /*amsgrad=*/false, /*maximize=*/false);
   }
 }
 
@@ -89,17 +104,28 @@ void AdamW::load_state_dict(const SafetensorsFile& file) {
 
 double clip_grad_norm(const std::vector<torch::Tensor>& params, double max_norm) {
   torch::NoGradGuard no_grad;
-  std::vector<torch::Tensor> norms;
+  std::vector<torch::Tensor> grads;
   for (const auto& p : params)
-    if (p.grad().defined()) norms.push_back(p.grad().to(torch::kFloat32).norm(2));
-  if (norms.empty()) return 0.0;
+    if (p.grad().defined()) grads.push_back(p.grad());
+  if (grads.empty()) return 0.0;
+  bool all_fp32 = true;
+  for (const auto& g : grads) all_fp32 &= g.scalar_type() == torch::kFloat32;
+  std::vector<torch::Tensor> norms;
+  if (all_fp32) {
+    norms = at::_foreach_norm(grads, 2);
+  } else {
+    for (const auto& g : grads) norms.push_back(g.to(torch::kFloat32).norm(2));
+  }
   torch::Tensor total = torch::stack(norms).norm(2);
   const double norm = total.item<double>();
   if (max_norm > 0) {
     // As torch: grads *= clamp(max_norm / (norm + 1e-6), max=1), computed in fp32.
     torch::Tensor coef = torch::clamp_max(max_norm / (total + 1e-6), 1.0);
-    for (const auto& p : params)
-      if (p.grad().defined()) p.grad().mul_(coef.to(p.grad().scalar_type()));
+    if (all_fp32) {
+      at::_foreach_mul_(grads, coef);
+    } else {
+      for (auto& g : grads) g.mul_(coef.to(g.scalar_type()));
+    }
   }
   return norm;
 }

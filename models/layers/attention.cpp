@@ -38,15 +38,24 @@ SelfAttention::SelfAttention(const AttentionSpec& s, const torch::TensorOptions&
 torch::Tensor SelfAttention::forward(const torch::Tensor& x, const Rope* rope,
                                      const torch::Tensor& cos, const torch::Tensor& sin,
                                      const AttentionMask& mask, LayerCache* cache) const {
+  return out.forward(attend(x, rope, cos, sin, mask, cache));
+}
+
+torch::Tensor SelfAttention::attend(const torch::Tensor& x, const Rope* rope,
+                                    const torch::Tensor& cos, const torch::Tensor& sin,
+                                    const AttentionMask& mask, LayerCache* cache) const {
   const int64_t B = x.size(0), T = x.size(1);
   const int64_t hq = spec.num_heads * spec.head_dim, hkv = spec.num_kv_heads * spec.head_dim;
   torch::Tensor qkv_out = qkv.forward(x);  // [B, T, hq + 2 hkv]
-  auto heads = [&](int64_t offset, int64_t width, int64_t n) {
-    return qkv_out.narrow(-1, offset, width).view({B, T, n, spec.head_dim}).transpose(1, 2);
+  // split (not three narrows): its backward concatenates the three gradients once instead of
+  // summing three zero-padded full-width buffers.
+  auto qkv_parts = qkv_out.split_with_sizes({hq, hkv, hkv}, -1);
+  auto heads = [&](const torch::Tensor& t, int64_t n) {
+    return t.view({B, T, n, spec.head_dim}).transpose(1, 2);
   };
-  torch::Tensor q = heads(0, hq, spec.num_heads);  // [B, H, T, hd]
-  torch::Tensor k = heads(hq, hkv, spec.num_kv_heads);
-  torch::Tensor v = heads(hq + hkv, hkv, spec.num_kv_heads);
+  torch::Tensor q = heads(qkv_parts[0], spec.num_heads);  // [B, H, T, hd]
+  torch::Tensor k = heads(qkv_parts[1], spec.num_kv_heads);
+  torch::Tensor v = heads(qkv_parts[2], spec.num_kv_heads);
   if (rope) {
     q = rope->apply(q, cos, sin);
     k = rope->apply(k, cos, sin);
@@ -64,8 +73,7 @@ torch::Tensor SelfAttention::forward(const torch::Tensor& x, const Rope* rope,
   const bool gqa = spec.num_kv_heads != spec.num_heads;
   torch::Tensor o = at::scaled_dot_product_attention(q, k, v, attn_mask, 0.0,
                                                      !attn_mask && mask.causal, std::nullopt, gqa);
-  o = o.transpose(1, 2).reshape({B, T, hq});
-  return out.forward(o);
+  return o.transpose(1, 2).reshape({B, T, hq});
 }
 
 void SelfAttention::collect(const std::string& prefix, ParamList& out_list) {

@@ -52,6 +52,10 @@ class SelfAttention {
   torch::Tensor forward(const torch::Tensor& x, const Rope* rope, const torch::Tensor& cos,
                         const torch::Tensor& sin, const AttentionMask& mask,
                         LayerCache* cache) const;
+  // The same before the output projection: [B, T, H * head_dim] (callers that need the
+  // projection for some rows only apply `out` themselves).
+  torch::Tensor attend(const torch::Tensor& x, const Rope* rope, const torch::Tensor& cos,
+                       const torch::Tensor& sin, const AttentionMask& mask, LayerCache* cache) const;
 
   void collect(const std::string& prefix, ParamList& out);
   void linears(const std::string& prefix, LinearList& out);

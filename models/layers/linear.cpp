@@ -23,6 +23,30 @@ torch::Tensor Linear::forward(const torch::Tensor& x) const {
   bool any_adapter = false;
   for (const auto& p : parts) any_adapter |= static_cast<bool>(p.adapter);
   if (!any_adapter) return y;
+  // Low-rank adapters: y += [h_1 .. h_k] · blockdiag(B_1 .. B_k)^T in one addmm, where parts
+  // without an adapter contribute a zero-width block. One GEMM into the base output instead of a
+  // slice + add per part and a concatenation of the pieces (which costs a full copy of y forward
+  // and backward).
+  const torch::Tensor x2d = x.reshape({-1, x.size(-1)});
+  std::vector<torch::Tensor> projected, ups;
+  for (const auto& p : parts) {
+    if (!p.adapter) {
+      ups.push_back(torch::zeros({p.rows, 0}, weight.options()));
+      continue;
+    }
+    torch::Tensor h, up;
+    if (!p.adapter->low_rank(x2d, &h, &up)) {
+      projected.clear();
+      break;
+    }
+    projected.push_back(h);
+    ups.push_back(up);
+  }
+  if (!projected.empty()) {
+    torch::Tensor h = projected.size() == 1 ? projected[0] : torch::cat(projected, -1);  // [N, R]
+    torch::Tensor up = ups.size() == 1 ? ups[0] : torch::block_diag(ups);              // [out, R]
+    return torch::addmm(y.view({-1, y.size(-1)}), h, up.t()).view(y.sizes());
+  }
   if (parts.size() == 1) return y + parts[0].adapter->forward(x);
   std::vector<torch::Tensor> pieces;
   for (const auto& p : parts) {

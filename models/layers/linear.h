@@ -19,6 +19,14 @@ class LinearAdapter {
   virtual torch::Tensor forward(const torch::Tensor& x) = 0;
   // Adapter parameters, named relative to the linear's HF name (e.g. "lora_A.weight").
   virtual void collect(const std::string& linear_name, ParamList& out) = 0;
+  // Low-rank adapters (delta = up · projected) hand out their two factors so a stacked linear adds
+  // every part's delta with ONE GEMM into its output (no per-part slices, no concatenation):
+  // `projected` [N, r] is the scaled down-projection of x2d [N, in] (dropout applied), `up`
+  // [part out_features, r]. Adapters that are not low-rank return false and run via forward().
+  virtual bool low_rank(const torch::Tensor& /*x2d*/, torch::Tensor* /*projected*/,
+                        torch::Tensor* /*up*/) {
+    return false;
+  }
 };
 
 struct LinearPart {

@@ -25,6 +25,15 @@ torch::Tensor LoraAdapter::forward(const torch::Tensor& x) {
   return F::linear(F::linear(h, A), B) * spec.scaling();
 }
 
+bool LoraAdapter::low_rank(const torch::Tensor& x2d, torch::Tensor* projected, torch::Tensor* up) {
+  torch::Tensor h = x2d;
+  if (training && spec.dropout > 0) h = torch::dropout(h, spec.dropout, /*train=*/true);
+  // The scaling goes on the [N, r] projection (cheap) rather than on the [N, out] delta.
+  *projected = torch::nn::functional::linear(h, A) * spec.scaling();
+  *up = B;
+  return true;
+}
+
 void LoraAdapter::collect(const std::string& linear_name, ParamList& out) {
   out.push_back({join_name(linear_name, "lora_A.weight"), &A});
   out.push_back({join_name(linear_name, "lora_B.weight"), &B});

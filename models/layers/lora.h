@@ -28,6 +28,7 @@ class LoraAdapter : public LinearAdapter {
               const torch::TensorOptions& opts);
 
   torch::Tensor forward(const torch::Tensor& x) override;  // [..., in] -> [..., out]
+  bool low_rank(const torch::Tensor& x2d, torch::Tensor* projected, torch::Tensor* up) override;
   void collect(const std::string& linear_name, ParamList& out) override;
 
   // Weight delta this adapter adds: scaling · B A, [out, in] (fp32 math, returned in A's dtype).

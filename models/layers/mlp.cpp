@@ -37,7 +37,8 @@ GatedMlp::GatedMlp(int64_t dim, int64_t hidden_, bool bias, Activation a,
 
 torch::Tensor GatedMlp::forward(const torch::Tensor& x) const {
   torch::Tensor gu = gate_up.forward(x);  // [..., 2 * hidden]
-  return down.forward(activate(act, gu.narrow(-1, 0, hidden)) * gu.narrow(-1, hidden, hidden));
+  auto gate_and_up = gu.split(hidden, -1);  // split: one concatenation in backward, no zero fills
+  return down.forward(activate(act, gate_and_up[0]) * gate_and_up[1]);
 }
 
 }  // namespace vlmforge

@@ -40,10 +40,11 @@ torch::Tensor CausalLM::embed(const torch::Tensor& ids) const {
 
 torch::Tensor CausalLM::forward(const torch::Tensor& embeds, const torch::Tensor& attention_mask,
                                 KVCache* cache, std::vector<torch::Tensor>* all_hidden,
-                                const PackedRows* packed) const {
+                                const PackedRows* packed, const torch::Tensor* rows) const {
   const int64_t B = embeds.size(0), T = embeds.size(1);
   if (packed && cache)
     throw Error("packed rows cannot be decoded with a KV cache", "CausalLM::forward");
+  if (rows && cache) throw Error("output rows cannot be selected with a KV cache", "CausalLM::forward");
   const int64_t past = cache ? cache->length() : 0;
   auto bool_opts = torch::TensorOptions(torch::kBool).device(embeds.device());
   torch::Tensor new_valid =
@@ -79,7 +80,9 @@ torch::Tensor CausalLM::forward(const torch::Tensor& embeds, const torch::Tensor
   if (all_hidden) all_hidden->push_back(h);
   const bool recompute = activation_checkpointing && !cache && torch::GradMode::is_enabled();
   for (size_t i = 0; i < blocks.size(); ++i) {
-    if (recompute) {
+    if (rows && i + 1 == blocks.size()) {
+      h = block_forward_rows(i, h, cos, sin, mask, *rows);  // [M, D]; not checkpointed
+    } else if (recompute) {
       // Captures by value: the closure runs again in backward, after this frame is gone.
       ParamList block_params;
       DecoderBlock& b = const_cast<DecoderBlock&>(blocks[i]);  // collect only takes addresses
@@ -111,6 +114,21 @@ torch::Tensor CausalLM::block_forward(size_t i, const torch::Tensor& h, const to
   torch::Tensor a = b.attn.forward(x, &rope, cos, sin, mask, cache);
   if (config.parallel_residual) return h + a + b.mlp.forward(x);
   torch::Tensor r = h + a;
+  torch::Tensor y = b.norm2.forward(r);
+  return r + (config.gated_mlp ? b.gated_mlp.forward(y) : b.mlp.forward(y));
+}
+
+torch::Tensor CausalLM::block_forward_rows(size_t i, const torch::Tensor& h,
+                                           const torch::Tensor& cos, const torch::Tensor& sin,
+                                           const AttentionMask& mask,
+                                           const torch::Tensor& rows) const {
+  const DecoderBlock& b = blocks[i];
+  torch::Tensor x = b.norm1.forward(h);
+  // Keys and values need every position; the rest of the block only the selected ones.
+  torch::Tensor a = b.attn.out.forward(b.attn.attend(x, &rope, cos, sin, mask, nullptr).index({rows}));
+  torch::Tensor h_rows = h.index({rows});  // [M, D]
+  if (config.parallel_residual) return h_rows + a + b.mlp.forward(x.index({rows}));
+  torch::Tensor r = h_rows + a;
   torch::Tensor y = b.norm2.forward(r);
   return r + (config.gated_mlp ? b.gated_mlp.forward(y) : b.mlp.forward(y));
 }

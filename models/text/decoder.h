@@ -46,14 +46,23 @@ class CausalLM {
   // embeddings and every block's output (HF's output_hidden_states, last one un-normed).
   // `packed` (no cache) replaces the counted positions and the causal mask by per-sample
   // positions and a block-diagonal causal mask.
+  // `rows` ([B, T] bool, no cache): return only those positions' final hidden states, [M, D] in
+  // row-major order. Nothing after the last block's attention reads other positions, so that
+  // block runs its output projection, MLP and the final norm on the M rows only (training needs
+  // the rows whose next token is supervised: for image + answer layouts about half of T).
   torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& attention_mask,
                         KVCache* cache = nullptr,
                         std::vector<torch::Tensor>* all_hidden = nullptr,
-                        const PackedRows* packed = nullptr) const;
+                        const PackedRows* packed = nullptr,
+                        const torch::Tensor* rows = nullptr) const;
   // One block: [B, T, D] -> [B, T, D].
   torch::Tensor block_forward(size_t i, const torch::Tensor& h, const torch::Tensor& cos,
                               const torch::Tensor& sin, const AttentionMask& mask,
                               LayerCache* cache) const;
+  // The same block returning only `rows` ([B, T] bool) of its output: [M, D].
+  torch::Tensor block_forward_rows(size_t i, const torch::Tensor& h, const torch::Tensor& cos,
+                                   const torch::Tensor& sin, const AttentionMask& mask,
+                                   const torch::Tensor& rows) const;
 
   torch::Tensor logits(const torch::Tensor& hidden) const;  // [..., D] -> [..., V]
 

@@ -74,11 +74,24 @@ TEST(Trainer, AccumulationEqualsLargeBatch) {
   cb.train.grad_accum = 4;
   TrainResult ra = run_training(ca, quiet()), rb = run_training(cb, quiet());
   for (size_t i = 0; i < 2; ++i) EXPECT_NEAR(ra.step_losses[i], rb.step_losses[i], 1e-6);
+  // Accumulation is about gradients: the optimizer's first moment is linear in them
+  // (m = 0.09 g1 + 0.1 g2 after two steps), so m / (1 - beta1) compares them at gradient scale.
+  auto ma = SafetensorsFile::open(a.string() + "/final/optimizer.safetensors");
+  auto mb = SafetensorsFile::open(b.string() + "/final/optimizer.safetensors");
+  double worst_grad = 0;
+  for (const auto& e : ma->entries()) {
+    if (e.name.size() < 8 || e.name.substr(e.name.size() - 8) != ".exp_avg") continue;
+    worst_grad = std::max(worst_grad, (ma->get(e.name) - mb->get(e.name)).abs().max().item<double>() / 0.1);
+  }
   auto wa = weights(a.string() + "/final"), wb = weights(b.string() + "/final");
   double worst = 0;
   for (auto& [name, t] : wa) worst = std::max(worst, (t - wb.at(name)).abs().max().item<double>());
-  std::printf("accumulation 4 x 2 vs batch 8: max |dw| = %.3g\n", worst);
-  EXPECT_LE(worst, 1e-6);
+  std::printf("accumulation 4 x 2 vs batch 8: max |dgrad| = %.3g, max |dw| after 2 AdamW steps = %.3g\n",
+              worst_grad, worst);
+  EXPECT_LE(worst_grad, 1e-6);
+  // Weights: AdamW divides by sqrt(v) + 1e-8, so where a gradient is ~1e-6 fp32 summation-order
+  // noise is magnified towards lr (3e-3) scale; 2e-5 is still far below one update.
+  EXPECT_LE(worst, 2e-5);
 }
 
 TEST(Trainer, FrozenPartsStayBitwiseUnchanged) {
