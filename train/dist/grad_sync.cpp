@@ -31,9 +31,12 @@ GradientBucketer::GradientBucketer(Distributed& dist, std::vector<torch::Tensor>
     bucket_of_[k] = buckets_.size() - 1;
     bytes += n;
   }
+  // Layout of a bucket's flat buffer: the gradients, then one "has a gradient" flag per parameter
+  // (summed over ranks with them: 0 = no rank used the parameter this step).
   for (auto& b : buckets_) {
     const auto& last = params_[b.params.back()];
-    b.flat = torch::zeros({b.offsets.back() + last.numel()}, last.options().requires_grad(false));
+    b.flat = torch::zeros({b.offsets.back() + last.numel() + static_cast<int64_t>(b.params.size())},
+                          last.options().requires_grad(false));
     b.pending = b.params.size();
   }
   if (!dist_.active()) return;
@@ -67,6 +70,7 @@ void GradientBucketer::launch_ready_buckets_locked() {
 
 void GradientBucketer::launch_locked(Bucket& b) {
   torch::NoGradGuard no_grad;
+  const int64_t flags = b.flat.numel() - static_cast<int64_t>(b.params.size());
   for (size_t i = 0; i < b.params.size(); ++i) {
     const auto& p = params_[b.params[i]];
     auto slot = b.flat.slice(0, b.offsets[i], b.offsets[i] + p.numel());
@@ -76,6 +80,7 @@ void GradientBucketer::launch_locked(Bucket& b) {
     } else {
       slot.zero_();  // unused this step on this rank
     }
+    b.flat[flags + static_cast<int64_t>(i)].fill_(g.defined() ? 1 : 0);
   }
   b.work = dist_.all_reduce_sum_async(b.flat);
   ++collectives_launched_;
@@ -94,9 +99,13 @@ void GradientBucketer::finish() {
     dist_.wait(b.work, "gradient all_reduce (bucket " + std::to_string(bi) + " of " +
                            std::to_string(buckets_.size()) + ")");
     b.work.reset();
+    const int64_t flags = b.flat.numel() - static_cast<int64_t>(b.params.size());
+    const torch::Tensor used = b.flat.narrow(0, flags, static_cast<int64_t>(b.params.size())).ne(0).cpu();
     b.flat.mul_(inv_world);
     for (size_t i = 0; i < b.params.size(); ++i) {
       auto& p = params_[b.params[i]];
+      // No rank used it: leave .grad undefined, as one process would (AdamW skips it).
+      if (!used[static_cast<int64_t>(i)].item<bool>()) continue;
       auto avg = b.flat.slice(0, b.offsets[i], b.offsets[i] + p.numel()).view(p.sizes());
       if (p.grad().defined()) {
         p.mutable_grad().copy_(avg);

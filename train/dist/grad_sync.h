@@ -44,8 +44,9 @@ class GradientBucketer {
   std::unique_ptr<NoSync> no_sync() { return std::make_unique<NoSync>(*this); }
 
   // After the syncing backward: launches buckets whose gradients never arrived (parameters
-  // unused this step count as zero gradients), waits for all, and writes the averaged
-  // gradients into every parameter's .grad. No-op for world size 1 or inside no_sync.
+  // unused this step on this rank count as zero gradients), waits for all, and writes the
+  // averaged gradients into .grad; a parameter no rank used keeps an undefined .grad, as in one
+  // process. No-op for world size 1 or inside no_sync.
   void finish();
 
   size_t num_buckets() const { return buckets_.size(); }
