@@ -93,6 +93,8 @@ TEST(TrainFeatures, ActivationCheckpointingGivesTheSameRun) {
   }
   cb.train.activation_checkpointing = "all";
   TrainResult ra = run_training(ca, quiet()), rb = run_training(cb, quiet());
+  ASSERT_EQ(ra.step_losses.size(), 4u);
+  ASSERT_EQ(rb.step_losses.size(), 4u);
   const double dl = max_rel_diff(rb.step_losses, ra.step_losses);
   const double dw = max_weight_diff(a.string() + "/final", b.string() + "/final");
   std::printf("CHECKPOINTED TRAINING (LoRA dropout 0.2, vision.last_1, projector): max rel |dloss| = "
