@@ -1,6 +1,7 @@
 #include "models/layers/linear_cross_entropy.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace vlmforge {
 
@@ -35,9 +36,9 @@ struct LinearCrossEntropy : torch::autograd::Function<LinearCrossEntropy> {
       loss_sum += (lse - logits.gather(1, t)).sum();
       if (!need_any) continue;
       // d(mean loss)/d(logits) = (softmax - onehot(target)) / M, built in the logits buffer.
-      torch::Tensor g = logits.sub_(lse).exp_();
-      g.scatter_add_(1, t, torch::full({n, 1}, -1.0, g.options()));
-      g.div_(static_cast<double>(M));
+      // exp(logits - lse - log M) = softmax / M in two passes over the block.
+      torch::Tensor g = logits.sub_(lse + std::log(static_cast<double>(M))).exp_();
+      g.scatter_add_(1, t, torch::full({n, 1}, -1.0 / static_cast<double>(M), g.options()));
       if (need_h) grad_h.narrow(0, start, n).copy_(torch::mm(g.to(weight.scalar_type()), weight));
       if (need_w) grad_w.addmm_(g.t(), h.to(torch::kFloat32));
       if (need_b) grad_b += g.sum(0);
@@ -64,8 +65,12 @@ struct LinearCrossEntropy : torch::autograd::Function<LinearCrossEntropy> {
 torch::Tensor linear_cross_entropy(const torch::Tensor& hidden, const torch::Tensor& weight,
                                    const torch::Tensor& bias, const torch::Tensor& target,
                                    int64_t chunk_bytes) {
-  const int64_t vocab = weight.size(0);
-  const int64_t chunk_rows = std::max<int64_t>(1, chunk_bytes / (vocab * 4));
+  // Equal chunks, as few as the budget allows: the head GEMM runs fastest on many rows at once
+  // (every chunk re-reads the whole [V, D] weight).
+  const int64_t M = hidden.size(0), vocab = weight.size(0);
+  const int64_t per_chunk = std::max<int64_t>(1, chunk_bytes / (vocab * 4));
+  const int64_t chunks = std::max<int64_t>(1, (M + per_chunk - 1) / per_chunk);
+  const int64_t chunk_rows = std::max<int64_t>(1, (M + chunks - 1) / chunks);
   torch::Tensor bias_or_empty = bias.defined() ? bias : torch::empty({0}, weight.options());
   return LinearCrossEntropy::apply(hidden, weight, bias_or_empty, target, chunk_rows,
                                    torch::GradMode::is_enabled());

@@ -12,9 +12,10 @@ namespace vlmforge {
 
 // hidden [M, D], weight [V, D], bias [V] or undefined, target [M] int64 (every row supervised).
 // Returns the scalar fp32 mean loss; differentiable w.r.t. hidden, weight and bias (whichever
-// require grad). `chunk_bytes` bounds the fp32 logits block of one chunk.
+// require grad). `chunk_bytes` bounds the fp32 logits block of one chunk (rows are split into
+// equal chunks under it; 768 MiB keeps 1,000 rows of a 150k vocabulary in one GEMM).
 torch::Tensor linear_cross_entropy(const torch::Tensor& hidden, const torch::Tensor& weight,
                                    const torch::Tensor& bias, const torch::Tensor& target,
-                                   int64_t chunk_bytes = int64_t{128} << 20);
+                                   int64_t chunk_bytes = int64_t{768} << 20);
 
 }  // namespace vlmforge

@@ -38,7 +38,9 @@ TEST(LinearCrossEntropy, MatchesLinearThenCrossEntropy) {
     EXPECT_LE(max_diff(ours.loss, ref.loss), 1e-6) << "bias " << bias;
     EXPECT_LE(max_diff(ours.h, ref.h), 1e-6);
     EXPECT_LE(max_diff(ours.w, ref.w), 1e-6);
-    if (bias) EXPECT_LE(max_diff(ours.b, ref.b), 1e-6);
+    if (bias) {
+      EXPECT_LE(max_diff(ours.b, ref.b), 1e-6);
+    }
   }
 }
 
