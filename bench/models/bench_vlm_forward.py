@@ -23,16 +23,8 @@ import torch
 import transformers
 from transformers import LlavaConfig, LlavaForConditionalGeneration, Qwen2Config, SiglipVisionConfig
 
-SIGLIP_B16 = dict(hidden_size=768, intermediate_size=3072, num_hidden_layers=12,
-                  num_attention_heads=12, image_size=224, patch_size=16,
-                  hidden_act="gelu_pytorch_tanh", layer_norm_eps=1e-6, vision_use_head=False)
-SIGLIP_SO400M = dict(hidden_size=1152, intermediate_size=4304, num_hidden_layers=27,
-                     num_attention_heads=16, image_size=384, patch_size=14,
-                     hidden_act="gelu_pytorch_tanh", layer_norm_eps=1e-6, vision_use_head=False)
-QWEN05 = dict(vocab_size=151936, hidden_size=896, intermediate_size=4864, num_hidden_layers=24,
-              num_attention_heads=14, num_key_value_heads=2, rope_theta=1e6,
-              max_position_embeddings=32768, tie_word_embeddings=True, rms_norm_eps=1e-6,
-              architectures=["Qwen2ForCausalLM"])
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from shapes import QWEN05, SIGLIP_B16, SIGLIP_SO400M  # noqa: E402
 
 
 def hf_times(vis, txt, args, device, dtype):

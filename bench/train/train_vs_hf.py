@@ -28,23 +28,9 @@ import time
 
 import torch
 
-SIGLIP_B16 = dict(hidden_size=768, intermediate_size=3072, num_hidden_layers=12,
-                  num_attention_heads=12, image_size=224, patch_size=16,
-                  hidden_act="gelu_pytorch_tanh", layer_norm_eps=1e-6, vision_use_head=False)
-SIGLIP_SO400M = dict(hidden_size=1152, intermediate_size=4304, num_hidden_layers=27,
-                     num_attention_heads=16, image_size=384, patch_size=14,
-                     hidden_act="gelu_pytorch_tanh", layer_norm_eps=1e-6, vision_use_head=False)
-QWEN05 = dict(model_type="qwen2", vocab_size=151936, hidden_size=896, intermediate_size=4864,
-              num_hidden_layers=24, num_attention_heads=14, num_key_value_heads=2,
-              rope_theta=1e6, max_position_embeddings=32768, tie_word_embeddings=True,
-              rms_norm_eps=1e-6, architectures=["Qwen2ForCausalLM"])
-QWEN15 = dict(QWEN05, vocab_size=151936, hidden_size=1536, intermediate_size=8960,
-              num_hidden_layers=28, num_attention_heads=12, num_key_value_heads=2)
-PHI15 = dict(model_type="phi", vocab_size=51200, hidden_size=2048, intermediate_size=8192,
-             num_hidden_layers=24, num_attention_heads=32, num_key_value_heads=32,
-             partial_rotary_factor=0.5, rope_theta=10000.0, max_position_embeddings=2048,
-             layer_norm_eps=1e-5, hidden_act="gelu_new", tie_word_embeddings=False,
-             architectures=["PhiForCausalLM"])
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from shapes import PHI15, QWEN05, QWEN15, SIGLIP_B16, SIGLIP_SO400M  # noqa: E402
+
 LORA_TARGETS = (r".*language_model.*\.(q_proj|k_proj|v_proj|o_proj|gate_proj|up_proj|down_proj"
                 r"|dense|fc1|fc2)")
 TEXT_TOKENS = 256
@@ -72,9 +58,8 @@ def gpu_configs():
 
 def llava_config(cfg):
     from transformers import LlavaConfig, PhiConfig, Qwen2Config, SiglipVisionConfig
-    text = dict(cfg["text"])
-    kind = text.pop("model_type")
-    tcfg = (Qwen2Config if kind == "qwen2" else PhiConfig)(**text)
+    text = cfg["text"]
+    tcfg = (PhiConfig if text["architectures"] == ["PhiForCausalLM"] else Qwen2Config)(**text)
     image_token = tcfg.vocab_size - 1
     vis = SiglipVisionConfig(**cfg["vision"])
     patches = (vis.image_size // vis.patch_size) ** 2
@@ -143,7 +128,10 @@ def run_peer(args):
                 p.data.copy_(init[ours.replace(".default.", ".")])
                 p.requires_grad_(True)
     for n, p in model.named_parameters():
-        if "multi_modal_projector" in n or (args.mode == "full" and "language_model" in n):
+        # transformers 5 keeps the LLaVA LM head at the top level ("lm_head.weight"): it is part
+        # of the LLM (tied to the embeddings for Qwen2.5, separate for Phi).
+        in_llm = "language_model" in n or n.startswith("lm_head") or ".lm_head." in n
+        if "multi_modal_projector" in n or (args.mode == "full" and in_llm):
             p.requires_grad_(True)
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
