@@ -88,7 +88,9 @@ TEST(Trainer, AccumulationEqualsLargeBatch) {
   for (auto& [name, t] : wa) worst = std::max(worst, (t - wb.at(name)).abs().max().item<double>());
   std::printf("accumulation 4 x 2 vs batch 8: max |dgrad| = %.3g, max |dw| after 2 AdamW steps = %.3g\n",
               worst_grad, worst);
-  EXPECT_LE(worst_grad, 1e-6);
+  // 2e-6 absolute is 1e-5 of the largest gradient (~0.2, the projector bias: a sum over every
+  // image token, whose order differs between one batch of 8 and four of 2).
+  EXPECT_LE(worst_grad, 2e-6);
   // Weights: AdamW divides by sqrt(v) + 1e-8, so where a gradient is ~1e-6 fp32 summation-order
   // noise is magnified towards lr (3e-3) scale; 2e-5 is still far below one update.
   EXPECT_LE(worst, 2e-5);
