@@ -81,7 +81,7 @@ torch::Tensor CausalLM::forward(const torch::Tensor& embeds, const torch::Tensor
   const bool recompute = activation_checkpointing && !cache && torch::GradMode::is_enabled();
   for (size_t i = 0; i < blocks.size(); ++i) {
     if (rows && i + 1 == blocks.size()) {
-      h = block_forward_rows(i, h, cos, sin, mask, *rows);  // [M, D]; not checkpointed
+      h = block_forward(i, h, cos, sin, mask, nullptr, rows);  // [M, D]; not checkpointed
     } else if (recompute) {
       // Captures by value: the closure runs again in backward, after this frame is gone.
       ParamList block_params;
@@ -108,27 +108,20 @@ torch::Tensor CausalLM::forward(const torch::Tensor& embeds, const torch::Tensor
 
 torch::Tensor CausalLM::block_forward(size_t i, const torch::Tensor& h, const torch::Tensor& cos,
                                       const torch::Tensor& sin, const AttentionMask& mask,
-                                      LayerCache* cache) const {
+                                      LayerCache* cache, const torch::Tensor* rows) const {
   const DecoderBlock& b = blocks[i];
   torch::Tensor x = b.norm1.forward(h);
-  torch::Tensor a = b.attn.forward(x, &rope, cos, sin, mask, cache);
-  if (config.parallel_residual) return h + a + b.mlp.forward(x);
-  torch::Tensor r = h + a;
-  torch::Tensor y = b.norm2.forward(r);
-  return r + (config.gated_mlp ? b.gated_mlp.forward(y) : b.mlp.forward(y));
-}
-
-torch::Tensor CausalLM::block_forward_rows(size_t i, const torch::Tensor& h,
-                                           const torch::Tensor& cos, const torch::Tensor& sin,
-                                           const AttentionMask& mask,
-                                           const torch::Tensor& rows) const {
-  const DecoderBlock& b = blocks[i];
-  torch::Tensor x = b.norm1.forward(h);
-  // Keys and values need every position; the rest of the block only the selected ones.
-  torch::Tensor a = b.attn.out.forward(b.attn.attend(x, &rope, cos, sin, mask, nullptr).index({rows}));
-  torch::Tensor h_rows = h.index({rows});  // [M, D]
-  if (config.parallel_residual) return h_rows + a + b.mlp.forward(x.index({rows}));
-  torch::Tensor r = h_rows + a;
+  // Keys and values need every position; with `rows` the rest of the block runs on those only.
+  torch::Tensor o = b.attn.attend(x, &rope, cos, sin, mask, cache);  // [B, T, H * hd]
+  torch::Tensor h_in = h;
+  if (rows) {
+    o = o.index({*rows});  // [M, H * hd]
+    h_in = h.index({*rows});
+    if (config.parallel_residual) x = x.index({*rows});
+  }
+  torch::Tensor a = b.attn.out.forward(o);
+  if (config.parallel_residual) return h_in + a + b.mlp.forward(x);
+  torch::Tensor r = h_in + a;
   torch::Tensor y = b.norm2.forward(r);
   return r + (config.gated_mlp ? b.gated_mlp.forward(y) : b.mlp.forward(y));
 }

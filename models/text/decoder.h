@@ -55,14 +55,11 @@ class CausalLM {
                         std::vector<torch::Tensor>* all_hidden = nullptr,
                         const PackedRows* packed = nullptr,
                         const torch::Tensor* rows = nullptr) const;
-  // One block: [B, T, D] -> [B, T, D].
+  // One block: [B, T, D] -> [B, T, D]; with `rows` ([B, T] bool) only those rows of its
+  // output, [M, D] (attention still reads every position).
   torch::Tensor block_forward(size_t i, const torch::Tensor& h, const torch::Tensor& cos,
                               const torch::Tensor& sin, const AttentionMask& mask,
-                              LayerCache* cache) const;
-  // The same block returning only `rows` ([B, T] bool) of its output: [M, D].
-  torch::Tensor block_forward_rows(size_t i, const torch::Tensor& h, const torch::Tensor& cos,
-                                   const torch::Tensor& sin, const AttentionMask& mask,
-                                   const torch::Tensor& rows) const;
+                              LayerCache* cache, const torch::Tensor* rows = nullptr) const;
 
   torch::Tensor logits(const torch::Tensor& hidden) const;  // [..., D] -> [..., V]
 
