@@ -88,7 +88,13 @@ VlmOutputs VisionLanguageModel::forward(const VlmInputs& in, bool return_logits)
     const int64_t T = labels.size(1);
     torch::Tensor rows = next_token_rows(labels);  // [B, T]
     torch::Tensor target = labels.narrow(1, 1, T - 1).index({rows.narrow(1, 0, T - 1)});  // [M]
-    torch::Tensor hidden = llm.forward(embeds, in.attention_mask, nullptr, nullptr, pk, &rows);
+    // With the token embeddings frozen, only the image positions' d(embeds) leads anywhere
+    // (the projector, the vision tower): the first block forms its input gradients there only.
+    std::optional<torch::Tensor> grad_rows;
+    if (torch::GradMode::is_enabled() && embeds.requires_grad() && !llm.embed_tokens.requires_grad())
+      grad_rows = (in.input_ids == image_token_id).flatten().nonzero().squeeze(1);
+    torch::Tensor hidden = llm.forward(embeds, in.attention_mask, nullptr, nullptr, pk, &rows,
+                                       grad_rows ? &*grad_rows : nullptr);
     out.loss = rows_loss(llm, hidden, target, &out.num_supervised);
     return out;
   }

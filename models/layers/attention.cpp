@@ -43,10 +43,11 @@ torch::Tensor SelfAttention::forward(const torch::Tensor& x, const Rope* rope,
 
 torch::Tensor SelfAttention::attend(const torch::Tensor& x, const Rope* rope,
                                     const torch::Tensor& cos, const torch::Tensor& sin,
-                                    const AttentionMask& mask, LayerCache* cache) const {
+                                    const AttentionMask& mask, LayerCache* cache,
+                                    const torch::Tensor* input_grad_rows) const {
   const int64_t B = x.size(0), T = x.size(1);
   const int64_t hq = spec.num_heads * spec.head_dim, hkv = spec.num_kv_heads * spec.head_dim;
-  torch::Tensor qkv_out = qkv.forward(x);  // [B, T, hq + 2 hkv]
+  torch::Tensor qkv_out = qkv.forward(x, input_grad_rows);  // [B, T, hq + 2 hkv]
   // split (not three narrows): its backward concatenates the three gradients once instead of
   // summing three zero-padded full-width buffers.
   auto qkv_parts = qkv_out.split_with_sizes({hq, hkv, hkv}, -1);

@@ -53,9 +53,11 @@ class SelfAttention {
                         const torch::Tensor& sin, const AttentionMask& mask,
                         LayerCache* cache) const;
   // The same before the output projection: [B, T, H * head_dim] (callers that need the
-  // projection for some rows only apply `out` themselves).
+  // projection for some rows only apply `out` themselves). `input_grad_rows`: see
+  // Linear::forward (d(x) wanted on those rows of the flattened [B * T] only).
   torch::Tensor attend(const torch::Tensor& x, const Rope* rope, const torch::Tensor& cos,
-                       const torch::Tensor& sin, const AttentionMask& mask, LayerCache* cache) const;
+                       const torch::Tensor& sin, const AttentionMask& mask, LayerCache* cache,
+                       const torch::Tensor* input_grad_rows = nullptr) const;
 
   void collect(const std::string& prefix, ParamList& out);
   void linears(const std::string& prefix, LinearList& out);

@@ -45,7 +45,12 @@ class Linear {
   Linear(const std::vector<std::pair<std::string, int64_t>>& parts, int64_t in_features,
          bool bias, const torch::TensorOptions& opts);
 
-  torch::Tensor forward(const torch::Tensor& x) const;  // [..., in] -> [..., sum(out)]
+  // [..., in] -> [..., sum(out)]. `input_grad_rows` (int64 indices into the flattened leading
+  // dimensions of x): the caller needs d(x) on those rows only. With a frozen weight and bias the
+  // base GEMM's input gradient is then formed for those rows alone and the other rows of its
+  // d(x) are zero (adapters still contribute to every row). The LLM's first block uses it: only
+  // image positions lead back to trainable parameters there.
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor* input_grad_rows = nullptr) const;
 
   // HF names: "<prefix>.<part>.weight" / ".bias" (+ adapter parameters).
   void collect(const std::string& prefix, ParamList& out);

@@ -32,12 +32,14 @@ struct LinearCrossEntropy : torch::autograd::Function<LinearCrossEntropy> {
       torch::Tensor h = hidden.narrow(0, start, n);
       torch::Tensor t = target.narrow(0, start, n).unsqueeze(1);                 // [n, 1]
       torch::Tensor logits = torch::nn::functional::linear(h, weight, bias).to(torch::kFloat32);  // [n, V]
-      torch::Tensor lse = logits.logsumexp(1, /*keepdim=*/true);                  // [n, 1]
-      loss_sum += (lse - logits.gather(1, t)).sum();
+      // log_softmax in place: one row-wise kernel (max, sum of exponentials, write) that keeps
+      // each [V] row in cache, where logsumexp + subtract made four passes and a [n, V] temporary.
+      torch::Tensor logp = at::_log_softmax_out(logits, logits, 1, /*half_to_float=*/false);
+      loss_sum -= logp.gather(1, t).sum();
       if (!need_any) continue;
-      // d(mean loss)/d(logits) = (softmax - onehot(target)) / M, built in the logits buffer.
-      // exp(logits - lse - log M) = softmax / M in two passes over the block.
-      torch::Tensor g = logits.sub_(lse + std::log(static_cast<double>(M))).exp_();
+      // d(mean loss)/d(logits) = (softmax - onehot(target)) / M, built in the logits buffer:
+      // exp(log_softmax - log M) = softmax / M in one more pass.
+      torch::Tensor g = logp.sub_(std::log(static_cast<double>(M))).exp_();
       g.scatter_add_(1, t, torch::full({n, 1}, -1.0 / static_cast<double>(M), g.options()));
       if (need_h) grad_h.narrow(0, start, n).copy_(torch::mm(g.to(weight.scalar_type()), weight));
       if (need_w) grad_w.addmm_(g.t(), h.to(torch::kFloat32));

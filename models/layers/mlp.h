@@ -17,8 +17,9 @@ struct Mlp {
   Mlp(int64_t in, int64_t hidden, int64_t out, bool bias, Activation act,
       const torch::TensorOptions& opts, const std::string& fc1_name = "fc1",
       const std::string& fc2_name = "fc2");
-  torch::Tensor forward(const torch::Tensor& x) const {
-    return fc2.forward(activate(act, fc1.forward(x)));
+  // `input_grad_rows`: see Linear::forward.
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor* input_grad_rows = nullptr) const {
+    return fc2.forward(activate(act, fc1.forward(x, input_grad_rows)));
   }
   void collect(const std::string& prefix, ParamList& out) {
     fc1.collect(prefix, out);

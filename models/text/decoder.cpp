@@ -3,6 +3,8 @@
 #include "models/core/error.h"
 #include "models/layers/checkpoint.h"
 
+#include <optional>
+
 namespace vlmforge {
 
 CausalLM::CausalLM(const TextConfig& c, const torch::TensorOptions& opts)
@@ -40,7 +42,8 @@ torch::Tensor CausalLM::embed(const torch::Tensor& ids) const {
 
 torch::Tensor CausalLM::forward(const torch::Tensor& embeds, const torch::Tensor& attention_mask,
                                 KVCache* cache, std::vector<torch::Tensor>* all_hidden,
-                                const PackedRows* packed, const torch::Tensor* rows) const {
+                                const PackedRows* packed, const torch::Tensor* rows,
+                                const torch::Tensor* embeds_grad_rows) const {
   const int64_t B = embeds.size(0), T = embeds.size(1);
   if (packed && cache)
     throw Error("packed rows cannot be decoded with a KV cache", "CausalLM::forward");
@@ -80,8 +83,10 @@ torch::Tensor CausalLM::forward(const torch::Tensor& embeds, const torch::Tensor
   if (all_hidden) all_hidden->push_back(h);
   const bool recompute = activation_checkpointing && !cache && torch::GradMode::is_enabled();
   for (size_t i = 0; i < blocks.size(); ++i) {
+    // Only the first block's input is the embeddings; later inputs need d(h) on every row.
+    const torch::Tensor* grad_rows = i == 0 && !cache ? embeds_grad_rows : nullptr;
     if (rows && i + 1 == blocks.size()) {
-      h = block_forward(i, h, cos, sin, mask, nullptr, rows);  // [M, D]; not checkpointed
+      h = block_forward(i, h, cos, sin, mask, nullptr, rows, grad_rows);  // [M, D]; not checkpointed
     } else if (recompute) {
       // Captures by value: the closure runs again in backward, after this frame is gone.
       ParamList block_params;
@@ -93,13 +98,15 @@ torch::Tensor CausalLM::forward(const torch::Tensor& embeds, const torch::Tensor
         b.gated_mlp.collect("", block_params);
       else
         b.mlp.collect("", block_params);
+      std::optional<torch::Tensor> gr;
+      if (grad_rows) gr = *grad_rows;
       h = checkpoint_layer(
-          [this, i, cos, sin, mask](const torch::Tensor& x) {
-            return block_forward(i, x, cos, sin, mask, nullptr);
+          [this, i, cos, sin, mask, gr](const torch::Tensor& x) {
+            return block_forward(i, x, cos, sin, mask, nullptr, nullptr, gr ? &*gr : nullptr);
           },
           h, trainable_tensors(block_params));
     } else {
-      h = block_forward(i, h, cos, sin, mask, cache ? &cache->layers[i] : nullptr);
+      h = block_forward(i, h, cos, sin, mask, cache ? &cache->layers[i] : nullptr, nullptr, grad_rows);
     }
     if (all_hidden) all_hidden->push_back(h);
   }
@@ -108,11 +115,15 @@ torch::Tensor CausalLM::forward(const torch::Tensor& embeds, const torch::Tensor
 
 torch::Tensor CausalLM::block_forward(size_t i, const torch::Tensor& h, const torch::Tensor& cos,
                                       const torch::Tensor& sin, const AttentionMask& mask,
-                                      LayerCache* cache, const torch::Tensor* rows) const {
+                                      LayerCache* cache, const torch::Tensor* rows,
+                                      const torch::Tensor* input_grad_rows) const {
   const DecoderBlock& b = blocks[i];
   torch::Tensor x = b.norm1.forward(h);
   // Keys and values need every position; with `rows` the rest of the block runs on those only.
-  torch::Tensor o = b.attn.attend(x, &rope, cos, sin, mask, cache);  // [B, T, H * hd]
+  // d(h) on rows outside `input_grad_rows` is not wanted: the q/k/v input gradient (and with a
+  // parallel residual fc1's, which reads the same x) is formed on those rows only. A sequential
+  // block's MLP input is the attention residual, needed on every row.
+  torch::Tensor o = b.attn.attend(x, &rope, cos, sin, mask, cache, input_grad_rows);  // [B, T, H * hd]
   torch::Tensor h_in = h;
   if (rows) {
     o = o.index({*rows});  // [M, H * hd]
@@ -120,7 +131,8 @@ torch::Tensor CausalLM::block_forward(size_t i, const torch::Tensor& h, const to
     if (config.parallel_residual) x = x.index({*rows});
   }
   torch::Tensor a = b.attn.out.forward(o);
-  if (config.parallel_residual) return h_in + a + b.mlp.forward(x);
+  // (With `rows` x holds the selected rows only, no longer indexed like input_grad_rows.)
+  if (config.parallel_residual) return h_in + a + b.mlp.forward(x, rows ? nullptr : input_grad_rows);
   torch::Tensor r = h_in + a;
   torch::Tensor y = b.norm2.forward(r);
   return r + (config.gated_mlp ? b.gated_mlp.forward(y) : b.mlp.forward(y));

@@ -50,16 +50,23 @@ class CausalLM {
   // row-major order. Nothing after the last block's attention reads other positions, so that
   // block runs its output projection, MLP and the final norm on the M rows only (training needs
   // the rows whose next token is supervised: for image + answer layouts about half of T).
+  // `embeds_grad_rows` (int64 indices into the flattened [B * T]): the caller needs d(embeds)
+  // on those positions only (image positions when the token embeddings are frozen). The first
+  // block then forms the frozen q/k/v (and, with a parallel residual, fc1) input gradients for
+  // those rows alone; d(embeds) on the other rows is not meaningful.
   torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& attention_mask,
                         KVCache* cache = nullptr,
                         std::vector<torch::Tensor>* all_hidden = nullptr,
                         const PackedRows* packed = nullptr,
-                        const torch::Tensor* rows = nullptr) const;
+                        const torch::Tensor* rows = nullptr,
+                        const torch::Tensor* embeds_grad_rows = nullptr) const;
   // One block: [B, T, D] -> [B, T, D]; with `rows` ([B, T] bool) only those rows of its
-  // output, [M, D] (attention still reads every position).
+  // output, [M, D] (attention still reads every position). `input_grad_rows`: d(h) is wanted on
+  // those rows of the flattened [B * T] only.
   torch::Tensor block_forward(size_t i, const torch::Tensor& h, const torch::Tensor& cos,
                               const torch::Tensor& sin, const AttentionMask& mask,
-                              LayerCache* cache, const torch::Tensor* rows = nullptr) const;
+                              LayerCache* cache, const torch::Tensor* rows = nullptr,
+                              const torch::Tensor* input_grad_rows = nullptr) const;
 
   torch::Tensor logits(const torch::Tensor& hidden) const;  // [..., D] -> [..., V]
 
