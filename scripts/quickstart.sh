@@ -30,7 +30,7 @@ step() {
   [ $rc -eq 0 ] || { log "$name failed (exit $rc)"; exit $rc; }
 }
 
-step synth "$exe" synth --config configs/synth/ru_docs.yaml --out "$data" --num "${QUICKSTART_DOCS:-600}" --seed 1 --workers 2
+step synth "$exe" synth --config configs/synth/ru_docs.yaml --out "$data" --num "${QUICKSTART_DOCS:-3000}" --seed 1 --workers 2
 step train "$exe" train --config configs/train/tiny_cpu.yaml data.train="$data" train.output_dir="$run"
 step eval "$exe" eval --checkpoint "$run/final" --data "$data" --out "$run/eval"
 step export "$exe" export --checkpoint "$run/final" --format hf-llava --out "$run/hf"

@@ -1,6 +1,9 @@
 // `vlmforge eval --checkpoint DIR --data DIR [--out DIR] [--limit N]`: batched generation with a
 // KV cache over every question of the dataset's test split, then metrics.json,
 // predictions.jsonl and report.html (with the trivial baseline fitted on the train split).
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -60,9 +63,17 @@ int cmd_eval(const Args& args) {
   ModelBundle bundle = load_checkpoint_bundle(p.get("--checkpoint"), &cfg);
   VlmAnswerer answerer(bundle, cfg.data.chat, p.get_int("--max-new-tokens"));
   auto answer = answer_fn(answerer, set.samples);
-  auto progress = [](size_t done, size_t total) {
-    std::fprintf(stderr, "\reval: %zu/%zu questions", done, total);
-    if (done == total) std::fputc('\n', stderr);
+  // A redrawn counter on a terminal; in a log file a plain line at every tenth (and the end).
+  const bool tty = ::isatty(::fileno(stderr)) != 0;
+  size_t next_line = 0;
+  auto progress = [tty, &next_line](size_t done, size_t total) {
+    if (tty) {
+      std::fprintf(stderr, "\reval: %zu/%zu questions", done, total);
+      if (done == total) std::fputc('\n', stderr);
+    } else if (done >= next_line || done == total) {
+      std::fprintf(stderr, "eval: %zu/%zu questions\n", done, total);
+      next_line = done + std::max<size_t>(1, total / 10);
+    }
   };
   auto predictions = eval::evaluate_questions(questions, static_cast<int>(p.get_int("--batch-size")),
                                               answer, 0.5, progress);
