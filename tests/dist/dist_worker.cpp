@@ -100,6 +100,7 @@ int run(const std::string& mode, const std::string& out, std::map<std::string, d
 }  // namespace
 
 int main(int argc, char** argv) {
+  signal(SIGPIPE, SIG_IGN);  // as the vlmforge binary: a dead peer is an error, not a death
   if (argc < 3) {
     std::cerr << "usage: dist_worker MODE OUT_DIR [key=value ...]\n";
     return 2;

@@ -1,4 +1,5 @@
 // `vlmforge` entry point: dispatches to a subcommand and turns errors into one line + exit 1.
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -38,6 +39,9 @@ void print_usage(FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A write to a socket whose peer died (a data-parallel rank, the rendezvous store) must fail
+  // with EPIPE and a message naming the collective, not kill this process silently.
+  std::signal(SIGPIPE, SIG_IGN);
   if (argc < 2) {
     print_usage(stderr);
     return 2;

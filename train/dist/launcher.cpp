@@ -99,9 +99,19 @@ int exit_code_of(int status) {
   return 1;
 }
 
-// Reaps every worker that has exited; returns how many are still running.
+// How likely a failed worker's end is the cause rather than a consequence of another's: a worker
+// killed by a signal (SIGKILL from the OOM killer, a crash) comes first; an error exit is often a
+// peer's connection dropping; a SIGPIPE death is always a write to a dead peer.
+int cause_rank(int status) {
+  if (WIFSIGNALED(status)) return WTERMSIG(status) == SIGPIPE ? 0 : 2;
+  return 1;
+}
+
+// Reaps every worker that has exited; returns how many are still running. Of the failures found
+// in one pass (their order within the poll interval is unknown) the likeliest cause is kept.
 size_t reap(std::vector<Worker>& workers, Worker** first_failure) {
   size_t running = 0;
+  const bool had_failure = first_failure && *first_failure;
   for (auto& w : workers) {
     if (!w.running) continue;
     int status = 0;
@@ -109,7 +119,9 @@ size_t reap(std::vector<Worker>& workers, Worker** first_failure) {
     if (r == w.pid) {
       w.running = false;
       w.status = status;
-      if (exit_code_of(status) != 0 && first_failure && !*first_failure) *first_failure = &w;
+      if (exit_code_of(status) != 0 && first_failure && !had_failure &&
+          (!*first_failure || cause_rank(status) > cause_rank((*first_failure)->status)))
+        *first_failure = &w;
     } else {
       ++running;
     }
