@@ -3,8 +3,6 @@
 #include "models/core/error.h"
 #include "models/layers/checkpoint.h"
 
-#include <optional>
-
 namespace vlmforge {
 
 CausalLM::CausalLM(const TextConfig& c, const torch::TensorOptions& opts)
@@ -98,11 +96,10 @@ torch::Tensor CausalLM::forward(const torch::Tensor& embeds, const torch::Tensor
         b.gated_mlp.collect("", block_params);
       else
         b.mlp.collect("", block_params);
-      std::optional<torch::Tensor> gr;
-      if (grad_rows) gr = *grad_rows;
+      const torch::Tensor gr = grad_rows ? *grad_rows : torch::Tensor();  // undefined: none
       h = checkpoint_layer(
           [this, i, cos, sin, mask, gr](const torch::Tensor& x) {
-            return block_forward(i, x, cos, sin, mask, nullptr, nullptr, gr ? &*gr : nullptr);
+            return block_forward(i, x, cos, sin, mask, nullptr, nullptr, gr.defined() ? &gr : nullptr);
           },
           h, trainable_tensors(block_params));
     } else {

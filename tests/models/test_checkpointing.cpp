@@ -80,24 +80,12 @@ TEST(Checkpointing, FullTrainingGradientsEqual) {
 TEST(Checkpointing, LoraWithDropoutOnPartlyFrozenModel) {
   for (const char* arch : {"qwen2", "phi"}) {
     auto vlm = build_vlm(test::tiny_vlm_config(arch, 2, 32, 9));
-    LinearList llm;
-    vlm->llm.linears("language_model", llm);
     LoraSpec spec;
     spec.r = 4;
     spec.alpha = 8;
     spec.dropout = 0.3;
-    apply_lora(llm, ".*", spec, torch::make_generator<at::CPUGeneratorImpl>(5));
-    ParamList params = vlm->named_parameters();
-    set_requires_grad(params, "", false);
-    {
-      torch::NoGradGuard no_grad;
-      for (auto& l : llm)  // B = 0 would leave A without gradient
-        if (auto a = std::dynamic_pointer_cast<LoraAdapter>(l.get().adapter)) a->B.normal_(0, 0.1);
-    }
-    for (const auto& s : params)
-      if (s.name.find(".lora_") != std::string::npos) s.storage->requires_grad_(true);
-    set_requires_grad(params, "multi_modal_projector", true);
-    set_requires_grad(params, "vision_tower.vision_model.encoder.layers.1", true);  // last vision block
+    test::lora_on_llm_and_projector(*vlm, spec, 5);
+    set_requires_grad(vlm->named_parameters(), "vision_tower.vision_model.encoder.layers.1", true);  // last vision block
     compare(std::string("lora+dropout ") + arch, *vlm, test::tiny_image_batch(2, 20, 3));
   }
 }

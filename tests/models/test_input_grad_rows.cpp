@@ -59,22 +59,10 @@ TEST(InputGradRows, FrozenLinearWithAdapterMatchesOnSelectedRows) {
 // LoRA on every LLM linear, projector trainable, everything else frozen (the usual second stage).
 std::unique_ptr<VisionLanguageModel> lora_vlm(const std::string& arch) {
   auto vlm = build_vlm(test::tiny_vlm_config(arch, 2, 32, 9));
-  LinearList llm;
-  vlm->llm.linears("language_model", llm);
   LoraSpec spec;
   spec.r = 4;
   spec.alpha = 8;
-  apply_lora(llm, ".*", spec, torch::make_generator<at::CPUGeneratorImpl>(5));
-  ParamList params = vlm->named_parameters();
-  set_requires_grad(params, "", false);
-  {
-    torch::NoGradGuard no_grad;
-    for (auto& l : llm)  // B = 0 would leave A without gradient
-      if (auto a = std::dynamic_pointer_cast<LoraAdapter>(l.get().adapter)) a->B.normal_(0, 0.1);
-  }
-  for (const auto& s : params)
-    if (s.name.find(".lora_") != std::string::npos) s.storage->requires_grad_(true);
-  set_requires_grad(params, "multi_modal_projector", true);
+  test::lora_on_llm_and_projector(*vlm, spec, 5);
   return vlm;
 }
 

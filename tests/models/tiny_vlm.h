@@ -3,6 +3,7 @@
 #pragma once
 
 #include "models/config.h"
+#include "models/layers/lora.h"
 #include "models/vlm.h"
 
 namespace vlmforge::test {
@@ -47,6 +48,25 @@ inline VlmInputs tiny_image_batch(int64_t B, int64_t text_len, uint64_t seed) {
   in.labels.narrow(1, 0, 1 + kImageTokens).fill_(-100);
   in.pixel_values = torch::randn({B, 3, 32, 32});
   return in;
+}
+
+// The usual second training stage: LoRA (`spec`, A from `seed`) on every LLM linear, everything
+// frozen but the adapters and the projector. B is drawn N(0, 0.1) from the global generator:
+// PEFT's B = 0 would leave A without gradient.
+inline void lora_on_llm_and_projector(VisionLanguageModel& vlm, const LoraSpec& spec, uint64_t seed) {
+  LinearList llm;
+  vlm.llm.linears("language_model", llm);
+  apply_lora(llm, ".*", spec, torch::make_generator<at::CPUGeneratorImpl>(seed));
+  ParamList params = vlm.named_parameters();
+  set_requires_grad(params, "", false);
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& l : llm)
+      if (auto a = std::dynamic_pointer_cast<LoraAdapter>(l.get().adapter)) a->B.normal_(0, 0.1);
+  }
+  for (const auto& s : params)
+    if (s.name.find(".lora_") != std::string::npos) s.storage->requires_grad_(true);
+  set_requires_grad(params, "multi_modal_projector", true);
 }
 
 }  // namespace vlmforge::test
